@@ -326,3 +326,15 @@ class EngineApi(Protocol):
         ...
 
     def topology(self) -> JsonDict: ...
+
+
+class Exporter(Protocol):
+    """Receives every record inside the transaction that commits it (Zeebe's exporter idea).
+
+    The query module uses this to keep the search tables of the REST API in step with the log,
+    atomically: a record is either committed together with its projections or not at all.
+    """
+
+    def export(self, connection: Any, records: Sequence[Record]) -> None:
+        """``connection`` is the open ``sqlalchemy.Connection`` of the committing transaction."""
+        ...
