@@ -24,7 +24,7 @@ class JobType(StrEnum):
     RECORD_RISK_REGISTER = "wenping-record-risk-register"
     """Stage 5: store risk points (factor, probability, impact, measure, unit, deadline)."""
     DRAW_EXPERT_PANEL = "wenping-draw-expert-panel"
-    """Stage 6: reproducible draw from the city or county pool; BPMN error ERR_EXPERT_POOL_TOO_SMALL."""
+    """Stage 6: reproducible draw from a pool; BPMN error ERR_EXPERT_POOL_TOO_SMALL."""
     REDRAW_EXPERT = "wenping-redraw-expert"
     """Stage 6: replace an expert who refused or declared a conflict."""
     AGGREGATE_EXPERT_OPINIONS = "wenping-aggregate-expert-opinions"
