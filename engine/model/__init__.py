@@ -1,0 +1,56 @@
+"""BPMN model: ``parse_bpmn`` turns a ``.bpmn`` resource into immutable specs for the runtime.
+
+Timer texts (durations, dates, cycles) are parsed by :mod:`engine.model.timers`, which the runtime
+reuses to schedule timers.
+"""
+
+from engine.model.parser import parse_bpmn
+from engine.model.problems import BpmnValidationError, Problem
+from engine.model.specs import (
+    BpmnResource,
+    CalledDecision,
+    CalledElement,
+    Element,
+    ElementType,
+    ErrorDefinition,
+    EscalationDefinition,
+    EventType,
+    Expression,
+    LoopCharacteristics,
+    MessageDefinition,
+    Process,
+    ScriptDefinition,
+    SequenceFlow,
+    SignalDefinition,
+    TaskDefinition,
+    TimerDefinition,
+    TimerKind,
+    UserTaskDefinition,
+    VariableMapping,
+)
+
+__all__ = [
+    "BpmnResource",
+    "BpmnValidationError",
+    "CalledDecision",
+    "CalledElement",
+    "Element",
+    "ElementType",
+    "ErrorDefinition",
+    "EscalationDefinition",
+    "EventType",
+    "Expression",
+    "LoopCharacteristics",
+    "MessageDefinition",
+    "Problem",
+    "Process",
+    "ScriptDefinition",
+    "SequenceFlow",
+    "SignalDefinition",
+    "TaskDefinition",
+    "TimerDefinition",
+    "TimerKind",
+    "UserTaskDefinition",
+    "VariableMapping",
+    "parse_bpmn",
+]
