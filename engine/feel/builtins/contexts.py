@@ -1,0 +1,102 @@
+"""Context and boolean built-ins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.feel.builtins.registry import builtin, items, text
+from engine.feel.errors import FeelEvaluationError
+
+
+def _context(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise TypeError("not a context")
+    return value
+
+
+@builtin("get value", "m, key")
+def get_value(m: Any, key: Any) -> Any:
+    context = _context(m)
+    if isinstance(key, list):
+        current: Any = context
+        for part in key:
+            if not isinstance(current, dict):
+                return None
+            current = current.get(text(part))
+        return current
+    return context.get(text(key))
+
+
+@builtin("get entries", "m")
+def get_entries(m: Any) -> Any:
+    return [{"key": key, "value": value} for key, value in _context(m).items()]
+
+
+def _put(context: dict[str, Any], keys: list[str], value: Any) -> dict[str, Any]:
+    result = dict(context)
+    if len(keys) == 1:
+        result[keys[0]] = value
+        return result
+    inner = result.get(keys[0])
+    result[keys[0]] = _put(inner if isinstance(inner, dict) else {}, keys[1:], value)
+    return result
+
+
+@builtin("context put", "context, key, value")
+def context_put(context: Any, key: Any, value: Any) -> Any:
+    keys = [text(k) for k in items(key)] if isinstance(key, list) else [text(key)]
+    if not keys:
+        return None
+    return _put(_context(context), keys, value)
+
+
+builtin("context put", "context, keys, value")(context_put)
+builtin("put", "context, key, value")(context_put)
+
+
+@builtin("context merge", "contexts")
+def context_merge(contexts: Any) -> Any:
+    result: dict[str, Any] = {}
+    for context in contexts if isinstance(contexts, list) else [contexts]:
+        result.update(_context(context))
+    return result
+
+
+builtin("put all", "contexts", varargs=True, required=0)(
+    lambda contexts: context_merge(contexts[0] if len(contexts) == 1 else contexts)
+)
+
+
+@builtin("context", "entries")
+def context(entries: Any) -> Any:
+    result: dict[str, Any] = {}
+    for entry in items(entries):
+        entry_context = _context(entry)
+        if "key" not in entry_context or "value" not in entry_context:
+            return None
+        result[text(entry_context["key"])] = entry_context["value"]
+    return result
+
+
+@builtin("not", "negand")
+def not_(negand: Any) -> Any:
+    return (not negand) if isinstance(negand, bool) else None
+
+
+@builtin("is defined", "value")
+def is_defined(value: Any) -> Any:
+    # A variable that does not exist is null here, so only null is "not defined".
+    return value is not None
+
+
+@builtin("get or else", "value, default")
+def get_or_else(value: Any, default: Any) -> Any:
+    return default if value is None else value
+
+
+@builtin("assert", "value, condition, cause", required=2)
+def assert_(value: Any, condition: Any, cause: Any) -> Any:
+    if condition is not True:
+        message = cause if isinstance(cause, str) else "The condition is not fulfilled"
+        raise FeelEvaluationError(f"Assertion failure: {message}")
+    return value

@@ -1,0 +1,112 @@
+"""Unary tests (DMN input entries), with fast paths for the shapes decision tables use most.
+
+``-`` matches anything; ``< 18``, ``[18..65]``, ``"a","b"``, ``5``, ``true`` compile to a
+single Python comparison; everything else goes through the general rules of
+:func:`engine.feel.compiler_ext.positive_test`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from engine.feel.compiler import Code, Const, Node, compile_node, compop, subtrees
+from engine.feel.compiler_ext import any_of, positive_test
+from engine.feel.scope import INPUT, Env, Scope
+
+Matcher = Callable[[Any, Mapping[str, Any], Env], bool]
+
+_NUMBER_TESTS: dict[str, Callable[[Decimal, Decimal], bool]] = {
+    "<": lambda i, c: i < c,
+    "<=": lambda i, c: i <= c,
+    ">": lambda i, c: i > c,
+    ">=": lambda i, c: i >= c,
+    "=": lambda i, c: i == c,
+    "!=": lambda i, c: i != c,
+}
+
+
+def _const(node: Node) -> Any:
+    """The constant value of a literal node, or raise LookupError."""
+    code = compile_node(node)
+    if not isinstance(code, Const):
+        raise LookupError("not constant")
+    return code.value
+
+
+def _fast(node: Node) -> Callable[[Any], bool] | None:
+    """A predicate for a simple positive test, or None when the general path is needed."""
+    try:
+        if node.data in ("number", "neg"):
+            constant = _const(node)
+            if isinstance(constant, Decimal):
+                return lambda i: type(i) is Decimal and i == constant
+        if node.data == "string":
+            text = _const(node)
+            return lambda i: type(i) is str and i == text
+        if node.data in ("true", "false"):
+            flag = node.data == "true"
+            return lambda i: i is flag
+        if node.data == "unary_compare":
+            op_node, value_node = subtrees(node)
+            constant = _const(value_node)
+            test = _NUMBER_TESTS[compop(op_node)]
+            if isinstance(constant, Decimal):
+                return lambda i: type(i) is Decimal and test(i, constant)
+            if isinstance(constant, str):
+                return lambda i: type(i) is str and test(i, constant)  # type: ignore[arg-type]
+        if node.data == "range":
+            low_node, high_node = subtrees(node)
+            low, high = _const(low_node), _const(high_node)
+            if isinstance(low, Decimal) and isinstance(high, Decimal):
+                return _range_test(low, high, str(node.children[0]), str(node.children[-1]))
+    except LookupError:
+        return None
+    return None
+
+
+def _range_test(low: Decimal, high: Decimal, opening: str, closing: str) -> Callable[[Any], bool]:
+    if opening == "[" and closing == "]":
+        return lambda i: type(i) is Decimal and low <= i <= high
+    if opening == "[":
+        return lambda i: type(i) is Decimal and low <= i < high
+    if closing == "]":
+        return lambda i: type(i) is Decimal and low < i <= high
+    return lambda i: type(i) is Decimal and low < i < high
+
+
+def _is_not_call(node: Node) -> bool:
+    callee = subtrees(node)[0] if node.data == "call" else None
+    return callee is not None and callee.data == "var" and str(callee.children[0]) == "not"
+
+
+def build_matcher(tests: list[Node]) -> Matcher:
+    """Compile the top-level tests of an input entry into one matcher."""
+    negate = False
+    if len(tests) == 1 and _is_not_call(tests[0]):
+        parts = subtrees(tests[0])
+        if len(parts) == 2 and parts[1].data == "positional":
+            tests, negate = subtrees(parts[1]), True
+
+    fast = [_fast(node) for node in tests]
+    if not negate and all(f is not None for f in fast):
+        predicates = [f for f in fast if f is not None]
+        if all(node.data == "string" for node in tests):
+            values = frozenset(_const(node) for node in tests)
+            return lambda i, context, env: type(i) is str and i in values
+        if len(predicates) == 1:
+            only = predicates[0]
+            return lambda i, context, env: only(i)
+        return lambda i, context, env: any(p(i) for p in predicates)
+
+    general: Code = any_of([positive_test(node) for node in tests])
+
+    def match(input_value: Any, context: Mapping[str, Any], env: Env) -> bool:
+        scope = Scope({INPUT: input_value}, Scope(context, None, env), env)
+        result = general(scope)
+        if negate:
+            return result is False
+        return result is True
+
+    return match
