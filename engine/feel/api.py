@@ -7,9 +7,9 @@ from functools import lru_cache
 from typing import Any
 
 from engine.clock import Clock
-from engine.feel import compiler_ext  # noqa: F401 - registers the textual rules
+from engine.feel import compiler_ext, compiler_postfix  # noqa: F401 - register their rules
 from engine.feel.compiler import Code, compile_node, subtrees
-from engine.feel.errors import FeelEvaluationError
+from engine.feel.errors import FeelEvaluationError, FeelSyntaxError
 from engine.feel.grammar import parse
 from engine.feel.scope import DEFAULT_ENV, Env, Scope
 from engine.feel.unary import Matcher, build_matcher
@@ -76,6 +76,10 @@ class CompiledUnaryTests:
             if not exc.expression:
                 exc.expression = self.text
             raise
+        except RecursionError:
+            raise FeelEvaluationError(
+                "FEEL evaluation exceeded the recursion limit", self.text
+            ) from None
 
     def __repr__(self) -> str:
         return f"CompiledUnaryTests({self.text!r})"
@@ -89,7 +93,14 @@ def compile_expression(text: str, names: frozenset[str] = frozenset()) -> Compil
     keyword, a digit word or an operator character (``values in a list``, ``Date-Time``). The
     DMN engine passes the names of its inputs, decisions and knowledge models.
     """
-    return CompiledExpression(text, compile_node(parse(text, "start", names)))
+    return CompiledExpression(text, _compile(parse(text, "start", names), text))
+
+
+def _compile(tree: Any, text: str) -> Code:
+    try:
+        return compile_node(tree)
+    except RecursionError:
+        raise FeelSyntaxError(text, 1, 1, "the expression is nested too deeply") from None
 
 
 def _match_any(input_value: Any, context: Mapping[str, Any], env: Env) -> bool:
@@ -105,7 +116,10 @@ def compile_unary_tests(text: str, names: frozenset[str] = frozenset()) -> Compi
     if text.strip() in ("", "-"):
         return CompiledUnaryTests(text, _match_any)
     tree = parse(text, "tests", names)
-    return CompiledUnaryTests(text, build_matcher(subtrees(tree)))
+    try:
+        return CompiledUnaryTests(text, build_matcher(subtrees(tree)))
+    except RecursionError:
+        raise FeelSyntaxError(text, 1, 1, "the expression is nested too deeply") from None
 
 
 def evaluate(text: str, context: Mapping[str, Any], *, clock: Clock | None = None) -> Any:

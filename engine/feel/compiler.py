@@ -2,7 +2,8 @@
 
 Each node becomes a ``Code``: a function from :class:`Scope` to a FEEL value. Rules for the
 textual constructs (if, for, quantifiers, functions, contexts, ranges, ``in``) live in
-:mod:`engine.feel.compiler_ext`, which registers them in :data:`RULES`.
+:mod:`engine.feel.compiler_ext`, those for paths, filters and calls in
+:mod:`engine.feel.compiler_postfix`; importing them registers them in :data:`RULES`.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from typing import Any
 from lark import Token, Tree
 
 from engine.feel import ops
-from engine.feel.builtins import BUILTINS, call_builtin
+from engine.feel.builtins import BUILTINS
 from engine.feel.errors import FeelEvaluationError
-from engine.feel.scope import INPUT, MISSING, Scope, member
+from engine.feel.scope import INPUT, MISSING, Scope
 from engine.feel.temporal import parse_temporal
-from engine.feel.values import FeelFunction, Range
+from engine.feel.values import Range
 
 Code = Callable[[Scope], Any]
 Node = Tree[Token]
@@ -138,21 +139,53 @@ def _list(node: Node) -> Code:
 # --- operators -------------------------------------------------------------------------------
 
 
-def _binary(op: Callable[[Any, Any], Any]) -> Callable[[Node], Code]:
-    def compile_binary(node: Node) -> Code:
-        left, right = (compile_node(child) for child in subtrees(node))
-        if isinstance(left, Const) and isinstance(right, Const):
-            return Const(op(left.value, right.value))
-        return lambda scope: op(left(scope), right(scope))
+_ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
+    "add": ops.add,
+    "sub": ops.subtract,
+    "mul": ops.multiply,
+    "div": ops.divide,
+    "pow": ops.power,
+}
 
-    return compile_binary
+
+def _left_spine(node: Node, kinds: Any) -> tuple[Node, list[tuple[str, Node]]]:
+    """Unroll a left-associative chain (``a + b - c``) into its first operand and the steps.
+
+    Long chains would otherwise recurse once per operator, at compile and at evaluation time.
+    """
+    steps: list[tuple[str, Node]] = []
+    while node.data in kinds:
+        left, right = subtrees(node)
+        steps.append((str(node.data), right))
+        node = left
+    steps.reverse()
+    return node, steps
 
 
-RULES["add"] = _binary(ops.add)
-RULES["sub"] = _binary(ops.subtract)
-RULES["mul"] = _binary(ops.multiply)
-RULES["div"] = _binary(ops.divide)
-RULES["pow"] = _binary(ops.power)
+def _arithmetic(node: Node) -> Code:
+    first, steps = _left_spine(node, _ARITHMETIC)
+    base = compile_node(first)
+    compiled = [(_ARITHMETIC[kind], compile_node(right)) for kind, right in steps]
+    if isinstance(base, Const) and all(isinstance(code, Const) for _, code in compiled):
+        value = base.value
+        for op, code in compiled:
+            value = op(value, code.value)  # type: ignore[attr-defined]
+        return Const(value)
+    if len(compiled) == 1:
+        op, right = compiled[0]
+        return lambda scope: op(base(scope), right(scope))
+
+    def chain(scope: Scope) -> Any:
+        value = base(scope)
+        for op, code in compiled:
+            value = op(value, code(scope))
+        return value
+
+    return chain
+
+
+for _kind in _ARITHMETIC:
+    RULES[_kind] = _arithmetic
 
 
 @rule("neg")
@@ -219,26 +252,31 @@ def conjunction(left: Code, right: Code) -> Code:
     return and_
 
 
-@rule("and_expr")
-def _and(node: Node) -> Code:
-    left, right = (compile_node(child) for child in subtrees(node))
-    return conjunction(left, right)
+def _logic(decisive: bool) -> Callable[[Node], Code]:
+    """``and`` (false decides) and ``or`` (true decides), three-valued, short-circuiting."""
+    kind = "or_expr" if decisive else "and_expr"
+
+    def compile_logic(node: Node) -> Code:
+        first, steps = _left_spine(node, (kind,))
+        operands = [compile_node(first)] + [compile_node(right) for _, right in steps]
+
+        def logic(scope: Scope) -> Any:
+            unknown = False
+            for operand in operands:
+                value = operand(scope)
+                if value is decisive:
+                    return decisive
+                if value is not (not decisive):
+                    unknown = True
+            return None if unknown else not decisive
+
+        return logic
+
+    return compile_logic
 
 
-@rule("or_expr")
-def _or(node: Node) -> Code:
-    left, right = (compile_node(child) for child in subtrees(node))
-
-    def or_(scope: Scope) -> Any:
-        a = left(scope)
-        if a is True:
-            return True
-        b = right(scope)
-        if b is True:
-            return True
-        return False if a is False and b is False else None
-
-    return or_
+RULES["and_expr"] = _logic(decisive=False)
+RULES["or_expr"] = _logic(decisive=True)
 
 
 @rule("between")
@@ -248,121 +286,3 @@ def _between(node: Node) -> Code:
         lambda scope: ops.greater_equal(value(scope), low(scope)),
         lambda scope: ops.less_equal(value(scope), high(scope)),
     )
-
-
-# --- postfix: path, filter, invocation -------------------------------------------------------
-
-
-@rule("path")
-def _path(node: Node) -> Code:
-    base = compile_node(subtrees(node)[0])
-    name = tokens(node, "NAME")[0]
-    return lambda scope: member(base(scope), name)
-
-
-def _index(items: list[Any], index: Any) -> Any:
-    if not isinstance(index, Decimal) or index != index.to_integral_value():
-        return None
-    position = int(index)
-    if 0 < position <= len(items):
-        return items[position - 1]
-    if -len(items) <= position < 0:
-        return items[position]
-    return None
-
-
-def _item_scope(scope: Scope, item: Any) -> Scope:
-    # An entry named "item" in a context item wins over the implicit `item` (DMN TCK 0069).
-    variables = {"item": item, **item} if isinstance(item, dict) else {"item": item}
-    return scope.child(variables)
-
-
-@rule("filter")
-def _filter(node: Node) -> Code:
-    base_node, condition_node = subtrees(node)
-    base = compile_node(base_node)
-    condition = compile_node(condition_node)
-
-    if isinstance(condition, Const):
-        constant = condition.value
-
-        def static_filter(scope: Scope) -> Any:
-            items = base(scope)
-            if items is None:
-                return None
-            items = items if isinstance(items, list) else [items]
-            if isinstance(constant, Decimal):
-                return _index(items, constant)
-            return list(items) if constant is True else []
-
-        return static_filter
-
-    def dynamic_filter(scope: Scope) -> Any:
-        items = base(scope)
-        if items is None:
-            return None
-        items = items if isinstance(items, list) else [items]
-        if not items:
-            return []
-        first = condition(_item_scope(scope, items[0]))
-        if isinstance(first, Decimal):
-            return _index(items, first)
-        kept = [items[0]] if first is True else []
-        for item in items[1:]:
-            if condition(_item_scope(scope, item)) is True:
-                kept.append(item)
-        return kept
-
-    return dynamic_filter
-
-
-def invoke(function: Any, positional: list[Any] | None, named: dict[str, Any] | None) -> Any:
-    """Call a function value; null when it is not a function or the arguments do not fit."""
-    if not isinstance(function, FeelFunction):
-        return None
-    if named is not None:
-        return function.invoke_named(named)
-    return function.invoke_positional(positional or [])
-
-
-@rule("call")
-def _call(node: Node) -> Code:
-    parts = subtrees(node)
-    callee_node = parts[0]
-    args_node = parts[1] if len(parts) > 1 else None
-    named_keys: list[str] | None = None
-    arg_codes: list[Code] = []
-    if args_node is not None:
-        arg_codes = [compile_node(child) for child in subtrees(args_node)]
-        if args_node.data == "named":
-            named_keys = tokens(args_node, "NAME")
-
-    def arguments(scope: Scope) -> tuple[list[Any] | None, dict[str, Any] | None]:
-        values = [code(scope) for code in arg_codes]
-        if named_keys is None:
-            return values, None
-        return None, dict(zip(named_keys, values, strict=True))
-
-    if callee_node.data == "var":
-        name = str(callee_node.children[0])
-        builtin = name in BUILTINS
-
-        def call_name(scope: Scope) -> Any:
-            positional, named = arguments(scope)
-            function = scope.lookup(name)
-            if isinstance(function, FeelFunction):
-                return invoke(function, positional, named)
-            if builtin:
-                return call_builtin(name, positional, named, scope.env)
-            return None
-
-        return call_name
-
-    callee = compile_node(callee_node)
-
-    def call_value(scope: Scope) -> Any:
-        function = callee(scope)
-        positional, named = arguments(scope)
-        return invoke(function, positional, named)
-
-    return call_value

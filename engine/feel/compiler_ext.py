@@ -3,7 +3,7 @@ contexts, ranges, ``in`` and ``instance of``. Importing this module registers th
 
 from __future__ import annotations
 
-import itertools
+import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -35,6 +35,11 @@ def _iterators(node: Node) -> list[tuple[str, Code, Code | None]]:
 
 
 def _number_sequence(start: Any, end: Any) -> list[Any] | None:
+    if type(start) is dt.date and type(end) is dt.date:
+        # DMN 1.5 iterates over a range of dates day by day.
+        days = (end - start).days
+        step = 1 if days >= 0 else -1
+        return [start + dt.timedelta(days=i) for i in range(0, days + step, step)]
     if not (isinstance(start, Decimal) and isinstance(end, Decimal)):
         return None
     if start != start.to_integral_value() or end != end.to_integral_value():
@@ -61,19 +66,25 @@ def _source(value: Any) -> list[Any] | None:
 def _bindings(
     scope: Scope, iterators: list[tuple[str, Code, Code | None]]
 ) -> Iterator[dict[str, Any]] | None:
-    """The cartesian product of the iteration contexts; None when one is not iterable."""
-    names: list[str] = []
-    lists: list[list[Any]] = []
+    """The cartesian product of the iteration contexts; None when one is not iterable.
+
+    A later iteration context may use the variables of earlier ones
+    (``for x in [[1, 2], [3]], y in x return y``).
+    """
+    combos: list[dict[str, Any]] = [{}]
     for name, first, second in iterators:
-        if second is not None:
-            values = _number_sequence(first(scope), second(scope))
-        else:
-            values = _source(first(scope))
-        if values is None:
-            return None
-        names.append(name)
-        lists.append(values)
-    return (dict(zip(names, combo, strict=True)) for combo in itertools.product(*lists))
+        expanded: list[dict[str, Any]] = []
+        for bound in combos:
+            inner = scope.child(bound) if bound else scope
+            if second is not None:
+                values = _number_sequence(first(inner), second(inner))
+            else:
+                values = _source(first(inner))
+            if values is None:
+                return None
+            expanded.extend({**bound, name: value} for value in values)
+        combos = expanded
+    return iter(combos)
 
 
 @rule("for_expr")
@@ -198,6 +209,10 @@ def test_value(input_value: Any, value: Any) -> bool | None:
         return True
     if isinstance(value, list) and ops.contains(value, input_value):
         return True
+    if isinstance(value, list) and any(
+        isinstance(item, Range) and ops.in_range(input_value, item) for item in value
+    ):
+        return True  # a list of ranges: `5 in [[1..3], [4..6]]`
     if isinstance(value, Range):
         return ops.in_range(input_value, value)
     same = ops.equal(input_value, value)
@@ -273,6 +288,8 @@ def _type_check(node: Node) -> Any:
         return lambda v: ops.type_name(v) == names[0]
     if node.data == "context_type":
         return lambda v: isinstance(v, dict)
+    if node.data == "function_type":
+        return lambda v: isinstance(v, FeelFunction)
     if node.data == "keyword_type":
         keyword = str(node.children[0])
         return lambda v: ops.type_name(v) == keyword

@@ -24,7 +24,7 @@ GRAMMAR = r"""
 %declare NUMBER STRING TEMPORAL NAME IF THEN ELSE FOR RETURN SOME EVERY SATISFIES FUNCTION
 %declare AND OR IN BETWEEN TRUE FALSE NULL EXTERNAL INSTANCE_OF
 %declare DOTDOT POW LE GE NE DOT STAR SLASH PLUS MINUS LT GT EQ LPAR RPAR LSQB RSQB
-%declare LBRACE RBRACE COMMA COLON QMARK RANGE_OPEN_END
+%declare LBRACE RBRACE COMMA COLON QMARK RANGE_OPEN_START RANGE_OPEN_END
 
 start: expression
 tests: expression (COMMA expression)*
@@ -43,6 +43,7 @@ params: param (COMMA param)*
 param: NAME [COLON type]
 type: NAME (DOT NAME)*                                        -> simple_type
     | (NULL | FUNCTION)                                       -> keyword_type
+    | FUNCTION LT [type (COMMA type)*] GT MINUS GT type       -> function_type
     | NAME LT type (COMMA type)* GT                           -> generic_type
     | NAME LT NAME COLON type (COMMA NAME COLON type)* GT     -> context_type
 
@@ -84,7 +85,7 @@ args: expression (COMMA expression)*                          -> positional
         | range
 context: LBRACE [entry (COMMA entry)*] RBRACE
 entry: (NAME | STRING) COLON expression
-range: (LSQB | LPAR | RSQB) sum DOTDOT sum (RSQB | RPAR | RANGE_OPEN_END)
+range: (LSQB | LPAR | RANGE_OPEN_START) sum DOTDOT sum (RSQB | RPAR | RANGE_OPEN_END)
 """
 
 
@@ -107,6 +108,7 @@ _PARSER = Lark(
     lexer=_FeelLexer,
     start=["start", "tests"],
     maybe_placeholders=True,
+    strict=True,  # a shift/reduce conflict in the grammar fails at import, never silently
 )
 
 

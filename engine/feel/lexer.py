@@ -44,7 +44,7 @@ _SPECIAL = re.compile(
 _WORD = re.compile(r"(?:[^\W\d]|[^\x00-\x7f\s])(?:\w|[^\x00-\x7f\s])*")
 # A name goes on with another word or a plain number ("Extra days case 1").
 _NEXT_WORD = re.compile(r"[ \t]+((?:[^\W\d]|[^\x00-\x7f\s])(?:\w|[^\x00-\x7f\s])*|\d+(?![\w.]))")
-_NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
+_NUMBER = re.compile(r"(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?")
 _STRING = re.compile(r'"((?:\\.|[^"\\])*)"', re.S)
 _SPACE = re.compile(r"(?:\s+|//[^\n]*|/\*.*?\*/)+", re.S)
 _PUNCT = [
@@ -71,7 +71,13 @@ _PUNCT = [
     (":", "COLON"),
     ("?", "QMARK"),
 ]
-_VALUE_END = frozenset({"NUMBER", "STRING", "NAME", "RPAR", "RSQB", "RBRACE", "TEMPORAL"})
+# A context key with operator characters (`{foo+bar: 1}`), read up to its colon.
+_KEY = re.compile(r"([^\s\"`{}\[\](),:][^{}\[\](),:\"]*?)\s*:")
+_PLAIN_KEY = re.compile(r"[\w ]+")
+_VALUE_END = frozenset(
+    {"NUMBER", "STRING", "NAME", "RPAR", "RSQB", "RBRACE", "TEMPORAL", "TRUE", "FALSE", "NULL"}
+    | {"QMARK", "RANGE_OPEN_END"}
+)
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "'": "'", "\\": "\\"}
 _UNICODE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{6}))")
 
@@ -124,6 +130,7 @@ def tokenize(text: str, names: re.Pattern[str] | None = None) -> Iterator[Token]
     size = len(text)
     previous = ""
     in_range = False
+    brackets: list[str] = []
 
     def make(kind: str, value: Any, start: int, end: int) -> Token:
         line, column = _position(text, start)
@@ -137,7 +144,14 @@ def tokenize(text: str, names: re.Pattern[str] | None = None) -> Iterator[Token]
                 break
         char = text[pos]
         known = names.match(text, pos) if names is not None else None
-        if known is not None:
+        key = (
+            _KEY.match(text, pos)
+            if brackets and brackets[-1] == "{" and previous in ("LBRACE", "COMMA")
+            else None
+        )
+        if key is not None and not _PLAIN_KEY.fullmatch(key[1]):
+            kind, value, end = "NAME", key[1].rstrip(), key.start(1) + len(key[1].rstrip())
+        elif known is not None:
             kind, value, end = "NAME", " ".join(known[0].split()), known.end()
         elif char.isdigit() or (char == "." and pos + 1 < size and text[pos + 1].isdigit()):
             match = _NUMBER.match(text, pos)
@@ -173,8 +187,11 @@ def tokenize(text: str, names: re.Pattern[str] | None = None) -> Iterator[Token]
             else:
                 line, column = _position(text, pos)
                 raise FeelSyntaxError(text, line, column, f"unexpected character {char!r}")
+            _track(brackets, kind)
             if kind == "DOTDOT":
                 in_range = True
+            elif kind == "RSQB" and previous not in _VALUE_END and previous != "LSQB":
+                kind = "RANGE_OPEN_START"  # `]1..5]`: a `]` where an operand starts
             elif kind in ("RPAR", "RSQB"):
                 in_range = False
             elif kind == "LSQB" and in_range and previous in _VALUE_END and _closes(text, end):
@@ -183,6 +200,17 @@ def tokenize(text: str, names: re.Pattern[str] | None = None) -> Iterator[Token]
         yield make(kind, value, pos, end)
         previous = kind
         pos = end
+
+
+def _track(brackets: list[str], kind: str) -> None:
+    """Keep the stack of open brackets (ranges may mix them: `[1..5)`)."""
+    if kind in ("LBRACE", "LSQB", "LPAR"):
+        brackets.append("{" if kind == "LBRACE" else "(")
+    elif kind == "RBRACE":
+        while brackets and brackets.pop() != "{":
+            pass
+    elif kind in ("RPAR", "RSQB") and brackets and brackets[-1] == "(":
+        brackets.pop()
 
 
 def _opens_call(text: str, pos: int) -> bool:

@@ -11,8 +11,9 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from engine.feel import ops
 from engine.feel.compiler import Code, Const, Node, compile_node, compop, subtrees
-from engine.feel.compiler_ext import any_of, positive_test
+from engine.feel.compiler_ext import any_of, positive_test, test_value
 from engine.feel.scope import INPUT, Env, Scope
 
 Matcher = Callable[[Any, Mapping[str, Any], Env], bool]
@@ -100,6 +101,23 @@ def build_matcher(tests: list[Node]) -> Matcher:
             return lambda i, context, env: only(i)
         return lambda i, context, env: any(p(i) for p in predicates)
 
+    if not any(_uses_input(node) for node in tests):
+        # The common case: tests read variables but not `?`, so no scope is needed for it.
+        checks = [_check(node) for node in tests]
+
+        def match_direct(input_value: Any, context: Mapping[str, Any], env: Env) -> bool:
+            scope = Scope(context, None, env)
+            unknown = False
+            for check in checks:
+                result = check(input_value, scope)
+                if result is True:
+                    return not negate
+                if result is not False:
+                    unknown = True
+            return negate and not unknown
+
+        return match_direct
+
     general: Code = any_of([positive_test(node) for node in tests])
 
     def match(input_value: Any, context: Mapping[str, Any], env: Env) -> bool:
@@ -110,3 +128,27 @@ def build_matcher(tests: list[Node]) -> Matcher:
         return result is True
 
     return match
+
+
+def _uses_input(node: Node) -> bool:
+    """Whether a test reads the input value other than as a leading comparison operator."""
+    if node.data == "unary_compare":
+        return _reads_input(subtrees(node)[1])
+    return node.data in ("true", "false") or _reads_input(node)
+
+
+def _reads_input(node: Node) -> bool:
+    if node.data in ("input", "unary_compare"):
+        return True
+    return any(_reads_input(child) for child in subtrees(node))
+
+
+def _check(node: Node) -> Callable[[Any, Scope], bool | None]:
+    """A positive test that does not read ``?``: compare the input with the evaluated value."""
+    if node.data == "unary_compare":
+        op_node, value_node = subtrees(node)
+        op = ops.COMPARATORS[compop(op_node)]
+        value = compile_node(value_node)
+        return lambda i, scope: op(i, value(scope))
+    code = compile_node(node)
+    return lambda i, scope: test_value(i, code(scope))

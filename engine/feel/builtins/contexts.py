@@ -70,11 +70,14 @@ builtin("put all", "contexts", varargs=True, required=0)(
 @builtin("context", "entries")
 def context(entries: Any) -> Any:
     result: dict[str, Any] = {}
-    for entry in items(entries):
+    for entry in entries if isinstance(entries, list) else [entries]:
         entry_context = _context(entry)
         if "key" not in entry_context or "value" not in entry_context:
             return None
-        result[text(entry_context["key"])] = entry_context["value"]
+        key = text(entry_context["key"])
+        if key in result:
+            return None  # duplicate keys are an error in DMN 1.4
+        result[key] = entry_context["value"]
     return result
 
 
@@ -85,7 +88,7 @@ def not_(negand: Any) -> Any:
 
 @builtin("is defined", "value")
 def is_defined(value: Any) -> Any:
-    # A variable that does not exist is null here, so only null is "not defined".
+    # Camunda 8.5+: null and a missing variable are both "not defined".
     return value is not None
 
 

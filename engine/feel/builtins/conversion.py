@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from engine.feel.builtins.registry import builtin, is_int, number, text
 from engine.feel.temporal import (
@@ -115,10 +116,22 @@ def date_time_from(from_: Any) -> Any:
 
 @builtin("date and time", "date, time")
 def date_time_parts(date: Any, time: Any) -> Any:
+    if isinstance(date, dt.datetime) and isinstance(time, str):
+        return date_time_in_zone(date, time)
     if not isinstance(date, dt.date) or not isinstance(time, dt.time):
         return None
     day = date.date() if isinstance(date, dt.datetime) else date
     return dt.datetime.combine(day, time)
+
+
+@builtin("date and time", "date, timezone")
+def date_time_in_zone(date: Any, timezone: Any) -> Any:
+    """Camunda's extension: the same instant in another zone (local values are taken as UTC)."""
+    if not isinstance(date, dt.datetime):
+        return None
+    zone = ZoneInfo(text(timezone))
+    source = date if date.tzinfo is not None else date.replace(tzinfo=dt.UTC)
+    return source.astimezone(zone)
 
 
 @builtin("time", "from")

@@ -167,7 +167,8 @@ def append(values: Any, extra: Any) -> Any:
 def concatenate(lists: Any) -> Any:
     result: list[Any] = []
     for value in lists:
-        result.extend(items(value))
+        # feel-scala takes a non-list argument as a one-item list
+        result.extend(value if isinstance(value, list) else [value])
     return result
 
 
@@ -211,7 +212,9 @@ def _distinct(values: list[Any]) -> list[Any]:
 
 @builtin("union", "lists", varargs=True, required=0)
 def union(lists: Any) -> Any:
-    return _distinct([v for value in lists for v in items(value)])
+    return _distinct(
+        [v for value in lists for v in (value if isinstance(value, list) else [value])]
+    )
 
 
 @builtin("distinct values", "list")
@@ -268,3 +271,21 @@ def partition(values: Any, size: Any) -> Any:
     if step <= 0:
         return None
     return [source[i : i + step] for i in range(0, len(source), step)]
+
+
+@builtin("list replace", "list, position, newItem")
+def list_replace(values: Any, position: Any, new_item: Any) -> Any:
+    source = list(values) if isinstance(values, list) else [values]
+    if isinstance(position, FeelFunction):
+        return [
+            new_item if position.invoke_positional([item, new_item]) is True else item
+            for item in source
+        ]
+    index = int(number(position))
+    if index == 0 or abs(index) > len(source):
+        return None
+    source[index - 1 if index > 0 else index] = new_item
+    return source
+
+
+builtin("list replace", "list, match, newItem")(list_replace)

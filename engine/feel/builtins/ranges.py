@@ -10,6 +10,7 @@ from typing import Any
 
 from engine.feel import ops
 from engine.feel.builtins.registry import builtin, text
+from engine.feel.errors import FeelError
 from engine.feel.values import Range
 
 
@@ -202,5 +203,8 @@ def coincides(x: Any, y: Any) -> Any:
 def range_(from_: Any) -> Any:
     from engine.feel.api import evaluate  # late: the API imports the built-ins
 
-    value = evaluate(text(from_), {})
+    try:
+        value = evaluate(text(from_), {})
+    except FeelError:
+        return None
     return value if isinstance(value, Range) else None

@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from engine.feel import ops
-from engine.feel.builtins.registry import CURRENT_ENV, builtin
+from engine.feel.builtins.registry import CURRENT_ENV, builtin, is_int
+from engine.feel.values import DaysTimeDuration, YearsMonthsDuration
 
 _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 _MONTHS = list(calendar.month_name)[1:]
@@ -69,3 +70,19 @@ def is_(value1: Any, value2: Any) -> Any:
     if isinstance(value1, (dt.datetime, dt.time)):
         return value1 == value2 and value1.tzinfo == value2.tzinfo
     return ops.equal(value1, value2) is True
+
+
+@builtin("cycle", "interval")
+def cycle(interval: Any) -> Any:
+    """Zeebe's timer cycle: ``cycle(duration("PT1H"))`` is ``"R/PT1H"``."""
+    if not isinstance(interval, (DaysTimeDuration, YearsMonthsDuration)):
+        return None
+    return f"R/{interval}"
+
+
+@builtin("cycle", "repetitions, interval")
+def cycle_times(repetitions: Any, interval: Any) -> Any:
+    """``cycle(3, duration("PT1H"))`` is ``"R3/PT1H"``."""
+    if not is_int(repetitions) or not isinstance(interval, (DaysTimeDuration, YearsMonthsDuration)):
+        return None
+    return f"R{int(repetitions)}/{interval}"

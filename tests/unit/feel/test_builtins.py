@@ -126,6 +126,10 @@ LIST_CASES = [
     ("is empty([])", True),
     ("partition([1, 2, 3, 4, 5], 2)", [n("1", "2"), n("3", "4"), n("5")]),
     ("count(5)", None),
+    ("list replace([1, 2, 3], 2, 4)", n("1", "4", "3")),
+    ("list replace([1, 2, 3], -1, 4)", n("1", "2", "4")),
+    ("list replace([2, 4, 7], function(item, newItem) item < newItem, 5)", n("5", "5", "7")),
+    ("list replace([1], 3, 4)", None),
 ]
 
 CONTEXT_BOOLEAN_CASES = [
@@ -140,6 +144,8 @@ CONTEXT_BOOLEAN_CASES = [
     ),
     ("context merge([{x: 1}, {y: 2}, {x: 3}])", {"x": num("3"), "y": num("2")}),
     ('context([{key: "a", value: 1}])', {"a": num("1")}),
+    ('context([{key: "a", value: 1}, {key: "a", value: 2}])', None),
+    ('context({key: "a", value: 1})', {"a": num("1")}),
     ("not(true)", False),
     ("not(null)", None),
     ("not(1)", None),

@@ -27,6 +27,8 @@ from .support import feel, num
             [num("1"), num("1"), num("2"), num("3")],
         ),
         ("for i in [] return i", []),
+        ("for x in [[1, 2], [3]], y in x return y", [num("1"), num("2"), num("3")]),
+        ("for i in [1..3) return i", [num("1"), num("2")]),
         ("for i in null return i", None),
         ("some x in [1, 2, 3] satisfies x > 2", True),
         ("some x in [1, 2, 3] satisfies x > 3", False),
@@ -56,6 +58,24 @@ def test_functions_from_the_caller_are_callable_by_name_and_position() -> None:
     assert evaluate("Interest(0.5, x)", context) == num("50")
     assert evaluate("Interest(amount: x, rate: 0.1)", context) == num("10.0")
     assert evaluate("Interest(amount: x, unknown: 1)", context) is None
+
+
+def test_iterating_over_dates_goes_day_by_day() -> None:
+    import datetime as dt
+
+    assert evaluate('for d in @"2024-02-28"..@"2024-03-01" return d', {}) == [
+        dt.date(2024, 2, 28),
+        dt.date(2024, 2, 29),
+        dt.date(2024, 3, 1),
+    ]
+
+
+def test_context_keys_may_hold_operator_characters() -> None:
+    assert evaluate('{foo+bar: 1, "a b": 2, c-d: {x/y: 3}}', {}) == {
+        "foo+bar": num("1"),
+        "a b": num("2"),
+        "c-d": {"x/y": num("3")},
+    }
 
 
 def test_contexts_see_earlier_entries() -> None:
@@ -99,6 +119,8 @@ def test_ranges(text: str, expected: Any) -> None:
         ("[1, 2] in [[1, 2], [3]]", True),
         ("5 in 5", True),
         ("null in [1, null]", True),
+        ("5 in [[1..3], [4..6]]", True),
+        ("7 in [[1..3], [4..6]]", False),
     ],
 )
 def test_in(text: str, expected: Any) -> None:
@@ -124,6 +146,8 @@ def test_in(text: str, expected: Any) -> None:
         ("null instance of Any", False),
         ("1 instance of Any", True),
         ("null instance of null", True),
+        ("(function(x) x) instance of function<Any>->Any", True),
+        ("1 instance of function<>->Any", False),
     ],
 )
 def test_instance_of(text: str, expected: bool) -> None:

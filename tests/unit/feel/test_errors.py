@@ -57,3 +57,17 @@ def test_assert_fails_the_evaluation_with_its_cause() -> None:
 def test_runaway_recursion_is_an_evaluation_error() -> None:
     with pytest.raises(FeelEvaluationError, match="recursion"):
         evaluate("{f: function(n) f(n + 1)}.f(1)", {})
+
+
+def test_long_operator_chains_evaluate_without_recursion() -> None:
+    from decimal import Decimal
+
+    terms = 3000
+    assert evaluate(" + ".join(["x"] * terms), {"x": Decimal(1)}) == terms
+    assert evaluate(" and ".join(["x > 0"] * terms), {"x": Decimal(1)}) is True
+    assert evaluate(" or ".join(["x < 0"] * terms), {"x": Decimal(1)}) is False
+
+
+def test_absurd_nesting_is_rejected_as_invalid() -> None:
+    with pytest.raises(FeelSyntaxError, match="nested too deeply"):
+        compile_expression("(" * 2000 + "1" + ")" * 2000)

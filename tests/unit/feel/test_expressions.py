@@ -18,6 +18,8 @@ from .support import feel, num
         ("1", num("1")),
         ("-2.5", num("-2.5")),
         (".5", num("0.5")),
+        ("1.23e4", num("12300")),
+        ("1.23E-4", num("0.000123")),
         ('"a\\"b\\n"', 'a"b\n'),
         ('"\\u0041"', "A"),
         ("true", True),
@@ -47,6 +49,8 @@ def test_literals(text: str, expected: Any) -> None:
         ("1 / 0", None),
         ('1 + "a"', None),
         ("1 + null", None),
+        ("[] - 1", None),
+        ("null and (1 > 0)", None),
         ("-null", None),
         ("100000000000000000000 * 100000000000000000000", Decimal("1E+40")),
     ],
@@ -126,6 +130,14 @@ def test_missing_variables_are_null() -> None:
     assert evaluate("unknown.field", {}) is None
     assert evaluate("unknown + 1", {}) is None
     assert evaluate("unknown = null", {}) is True
+
+
+def test_is_defined_is_false_for_null_and_missing_values() -> None:
+    # Camunda 8.5 changed this: a null value is no longer "defined".
+    assert evaluate("is defined(x)", {}) is False
+    assert evaluate("is defined(x)", {"x": None}) is False
+    assert evaluate("is defined(x.y)", {"x": {"y": 1}}) is True
+    assert evaluate("is defined(x.z)", {"x": {}}) is False
 
 
 def test_paths() -> None:

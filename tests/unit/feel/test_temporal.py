@@ -138,3 +138,19 @@ def test_now_and_today_read_the_injected_clock() -> None:
     now = compile_expression("now()").evaluate({}, clock=clock)
     assert isinstance(now, dt.datetime) and now.tzinfo is not None
     assert now.date() == before + dt.timedelta(days=3)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('cycle(duration("PT1H"))', "R/PT1H"),
+        ('cycle(3, duration("P1D"))', "R3/P1D"),
+        ("cycle(3)", None),
+        (
+            'string(date and time(@"2020-07-31T14:27:30@Europe/Berlin", "America/Los_Angeles"))',
+            "2020-07-31T05:27:30@America/Los_Angeles",
+        ),
+    ],
+)
+def test_camunda_extensions(text: str, expected: Any) -> None:
+    assert evaluate(text, {}) == expected

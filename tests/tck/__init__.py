@@ -1,0 +1,1 @@
+"""The DMN Technology Compatibility Kit, run against engine.dmn."""
