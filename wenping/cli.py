@@ -6,8 +6,10 @@ Settings are read once here and passed down; logging is configured once here.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from wenping.logging import configure_logging
 from wenping.settings import Settings
@@ -19,6 +21,12 @@ def _parser() -> argparse.ArgumentParser:
 
     deploy = sub.add_parser("deploy", help="deploy bpmn/ dmn/ forms/ to ZEEBE_ADDRESS")
     deploy.add_argument("paths", nargs="*", help="files to deploy (default: all models)")
+
+    engine = sub.add_parser("engine", help="the embedded engine")
+    engine_sub = engine.add_subparsers(dest="engine_command", required=True)
+    engine_sub.add_parser("run", help="serve gRPC (26500) and REST (8080) until stopped")
+    history = engine_sub.add_parser("history", help="print the record log of a process instance")
+    history.add_argument("key", type=int, help="process instance key")
     return parser
 
 
@@ -32,7 +40,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         from wenping.deploy import deploy_models
 
         return deploy_models(settings, args.paths)
+    if args.command == "engine":
+        return _engine(settings, args)
     raise AssertionError(f"unhandled command {args.command}")
+
+
+def _engine(settings: Settings, args: argparse.Namespace) -> int:
+    if args.engine_command == "run":
+        from engine.server import run_forever
+
+        return run_forever(settings.engine)
+    if args.engine_command == "history":
+        # Imported by name: engine.history is the runtime engineer's module.
+        history: Any = importlib.import_module("engine.history")
+        history.print_history(settings.engine, args.key, sys.stdout)
+        return 0
+    raise AssertionError(f"unhandled engine command {args.engine_command}")
 
 
 if __name__ == "__main__":

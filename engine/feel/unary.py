@@ -18,15 +18,6 @@ from engine.feel.scope import INPUT, Env, Scope
 
 Matcher = Callable[[Any, Mapping[str, Any], Env], bool]
 
-_NUMBER_TESTS: dict[str, Callable[[Decimal, Decimal], bool]] = {
-    "<": lambda i, c: i < c,
-    "<=": lambda i, c: i <= c,
-    ">": lambda i, c: i > c,
-    ">=": lambda i, c: i >= c,
-    "=": lambda i, c: i == c,
-    "!=": lambda i, c: i != c,
-}
-
 
 def _const(node: Node) -> Any:
     """The constant value of a literal node, or raise LookupError."""
@@ -36,27 +27,30 @@ def _const(node: Node) -> Any:
     return code.value
 
 
-def _fast(node: Node) -> Callable[[Any], bool] | None:
-    """A predicate for a simple positive test, or None when the general path is needed."""
+Fast = Callable[..., bool]
+"""A fast predicate, called as ``p(input)`` or as a matcher ``p(input, context, env)``."""
+
+
+def _fast(node: Node) -> Fast | None:
+    """A predicate for a simple positive test, or None when the general path is needed.
+
+    Input of another type never matches, exactly as the general rules give null for it.
+    """
     try:
         if node.data in ("number", "neg"):
             constant = _const(node)
             if isinstance(constant, Decimal):
-                return lambda i: type(i) is Decimal and i == constant
+                return _compare_test("=", constant, Decimal)
         if node.data == "string":
-            text = _const(node)
-            return lambda i: type(i) is str and i == text
+            return _compare_test("=", _const(node), str)
         if node.data in ("true", "false"):
             flag = node.data == "true"
-            return lambda i: i is flag
+            return lambda i, context=None, env=None: i is flag
         if node.data == "unary_compare":
             op_node, value_node = subtrees(node)
             constant = _const(value_node)
-            test = _NUMBER_TESTS[compop(op_node)]
-            if isinstance(constant, Decimal):
-                return lambda i: type(i) is Decimal and test(i, constant)
-            if isinstance(constant, str):
-                return lambda i: type(i) is str and test(i, constant)  # type: ignore[arg-type]
+            if isinstance(constant, (Decimal, str)):
+                return _compare_test(compop(op_node), constant, type(constant))
         if node.data == "range":
             low_node, high_node = subtrees(node)
             low, high = _const(low_node), _const(high_node)
@@ -67,14 +61,29 @@ def _fast(node: Node) -> Callable[[Any], bool] | None:
     return None
 
 
-def _range_test(low: Decimal, high: Decimal, opening: str, closing: str) -> Callable[[Any], bool]:
+def _compare_test(op: str, c: Any, kind: type) -> Fast:
+    # One specialised lambda per operator: no dispatch at match time.
+    if op == "<":
+        return lambda i, context=None, env=None: type(i) is kind and i < c
+    if op == "<=":
+        return lambda i, context=None, env=None: type(i) is kind and i <= c
+    if op == ">":
+        return lambda i, context=None, env=None: type(i) is kind and i > c
+    if op == ">=":
+        return lambda i, context=None, env=None: type(i) is kind and i >= c
+    if op == "=":
+        return lambda i, context=None, env=None: type(i) is kind and i == c
+    return lambda i, context=None, env=None: type(i) is kind and i != c
+
+
+def _range_test(low: Decimal, high: Decimal, opening: str, closing: str) -> Fast:
     if opening == "[" and closing == "]":
-        return lambda i: type(i) is Decimal and low <= i <= high
+        return lambda i, context=None, env=None: type(i) is Decimal and low <= i <= high
     if opening == "[":
-        return lambda i: type(i) is Decimal and low <= i < high
+        return lambda i, context=None, env=None: type(i) is Decimal and low <= i < high
     if closing == "]":
-        return lambda i: type(i) is Decimal and low < i <= high
-    return lambda i: type(i) is Decimal and low < i < high
+        return lambda i, context=None, env=None: type(i) is Decimal and low < i <= high
+    return lambda i, context=None, env=None: type(i) is Decimal and low < i < high
 
 
 def _is_not_call(node: Node) -> bool:
@@ -97,9 +106,16 @@ def build_matcher(tests: list[Node]) -> Matcher:
             values = frozenset(_const(node) for node in tests)
             return lambda i, context, env: type(i) is str and i in values
         if len(predicates) == 1:
-            only = predicates[0]
-            return lambda i, context, env: only(i)
-        return lambda i, context, env: any(p(i) for p in predicates)
+            return predicates[0]
+
+        def match_any(input_value: Any, context: Mapping[str, Any], env: Env) -> bool:
+            # A plain loop: any() over a generator costs a frame per match on this hot path.
+            for predicate in predicates:  # noqa: SIM110
+                if predicate(input_value):
+                    return True
+            return False
+
+        return match_any
 
     if not any(_uses_input(node) for node in tests):
         # The common case: tests read variables but not `?`, so no scope is needed for it.

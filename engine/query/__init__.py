@@ -1,0 +1,20 @@
+"""Search tables for the Camunda REST API v2, projected from the engine's record log.
+
+:func:`query_exporter` writes the ``q_*`` tables inside the engine's committing transaction;
+:class:`QueryService` reads them with SQL filters, sorting and paging.
+"""
+
+from __future__ import annotations
+
+from engine.api import Exporter
+from engine.query.exporter import QueryExporter
+from engine.query.projection import VARIABLE_TRUNCATION_THRESHOLD
+from engine.query.service import QueryService
+
+
+def query_exporter() -> Exporter:
+    """A new exporter writing the search tables (creates them on first use)."""
+    return QueryExporter()
+
+
+__all__ = ["VARIABLE_TRUNCATION_THRESHOLD", "QueryExporter", "QueryService", "query_exporter"]

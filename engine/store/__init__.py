@@ -1,0 +1,21 @@
+"""The durable store of the embedded engine (SQLite WAL by default, PostgreSQL by URL)."""
+
+from engine.store.store import (
+    ResourceRow,
+    StateRow,
+    Store,
+    WriteBatch,
+    create_sql_engine,
+    read_history,
+    record_from_row,
+)
+
+__all__ = [
+    "ResourceRow",
+    "StateRow",
+    "Store",
+    "WriteBatch",
+    "create_sql_engine",
+    "read_history",
+    "record_from_row",
+]

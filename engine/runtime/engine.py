@@ -1,0 +1,407 @@
+"""The embedded engine: :class:`Engine` implements :class:`engine.api.EngineApi`.
+
+Every call runs one command to completion — the command and everything it triggers — against
+the in-memory state, then commits all changed rows and new records in one SQL transaction
+(exporters included) before returning. If anything fails, memory is rolled back to where it was,
+and a rejected command leaves only a COMMAND_REJECTION record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import Any, TypeVar
+
+import sqlalchemy
+import structlog
+
+from engine.api import (
+    DeploymentResult,
+    EngineApi,
+    Exporter,
+    JobsAvailableListener,
+    JsonDict,
+    ProcessInstanceCreated,
+    ProcessInstanceResult,
+    Record,
+    Resource,
+)
+from engine.clock import Clock, SystemClock
+from engine.errors import (
+    AlreadyExists,
+    EngineError,
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+)
+from engine.runtime.behaviors import Behaviors
+from engine.runtime.commands import EngineCommands
+from engine.runtime.context import Context
+from engine.runtime.entities import Job, JobState, Message, Timer
+from engine.runtime.instances import Instances
+from engine.runtime.loader import load_repository
+from engine.runtime.repository import Repository
+from engine.runtime.scheduler import Scheduler
+from engine.runtime.state import State
+from engine.store import Store, WriteBatch, read_history
+from wenping.settings import EngineSettings
+
+T = TypeVar("T")
+log = structlog.get_logger(__name__)
+
+_REJECTION_TYPES = {
+    NotFound: "NOT_FOUND",
+    InvalidArgument: "INVALID_ARGUMENT",
+    FailedPrecondition: "INVALID_STATE",
+    AlreadyExists: "ALREADY_EXISTS",
+}
+GATEWAY_VERSION = "8.8.0"
+_EARLY_RESULTS = 1000
+
+
+class Engine(EngineCommands):
+    """One engine per store; all methods on one thread (the server's event-loop thread)."""
+
+    def __init__(
+        self,
+        settings: EngineSettings,
+        *,
+        clock: Clock | None = None,
+        exporters: Sequence[Exporter] = (),
+    ) -> None:
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self.exporters = tuple(exporters)
+        self._store = Store(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+        self._state = State()
+        self._repo = Repository()
+        self._ctx = Context(self._state, self._repo, self.clock)
+        self._b = Behaviors(self._ctx)
+        self._instances = Instances(self._b)
+        self._scheduler = Scheduler()
+        self._job_listeners: list[JobsAvailableListener] = []
+        self._wakeup_listeners: list[Callable[[], None]] = []
+        self._waiters: dict[
+            int, list[tuple[asyncio.Future[ProcessInstanceResult], tuple[str, ...]]]
+        ] = {}
+        self._created: dict[int, ProcessInstanceCreated] = {}
+        self._early: OrderedDict[int, tuple[ProcessInstanceCreated, dict[str, Any] | None]] = (
+            OrderedDict()
+        )
+        self._open = False
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def open(self) -> None:
+        """Create/migrate the store, take the single-engine lock, load live state, recover."""
+        self._store.open()
+        try:
+            load_repository(self._repo, self._store.load_resources())
+            self._state.load(self._store.load_state(), self._store.load_counters())
+        except BaseException:
+            self._store.close()
+            raise
+        for job in self._state.all(Job):
+            if job.state == JobState.ACTIVATED:
+                self._scheduler.add(job.deadline, "job", job.key)
+            elif job.state == JobState.BACKOFF:
+                self._scheduler.add(job.recur_at, "job", job.key)
+        for timer in self._state.all(Timer):
+            self._scheduler.add(timer.due_date, "timer", timer.key)
+        for message in self._state.all(Message):
+            self._scheduler.add(message.deadline, "message", message.key)
+        self._open = True
+        log.info("engine.opened", jobs=self._state.count(Job.KIND))
+
+    def close(self) -> None:
+        for waiters in self._waiters.values():
+            for future, _names in waiters:
+                if not future.done():
+                    future.set_exception(FailedPrecondition("The engine was stopped"))
+        self._waiters.clear()
+        self._store.close()
+        self._open = False
+
+    @property
+    def sql_engine(self) -> sqlalchemy.Engine:
+        return self._store.sql_engine
+
+    def add_wakeup_listener(self, fn: Callable[[], None]) -> Callable[[], None]:
+        self._wakeup_listeners.append(fn)
+        return lambda: self._wakeup_listeners.remove(fn) if fn in self._wakeup_listeners else None
+
+    def add_jobs_available_listener(self, listener: JobsAvailableListener) -> Callable[[], None]:
+        self._job_listeners.append(listener)
+
+        def remove() -> None:
+            if listener in self._job_listeners:
+                self._job_listeners.remove(listener)
+
+        return remove
+
+    # --- the command runner ------------------------------------------------------------------
+
+    def _run(self, fn: Callable[[], T], *, value_type: str, intent: str, key: int = -1) -> T:
+        if not self._open:
+            raise FailedPrecondition("The engine is not open")
+        ctx = self._ctx
+        ctx.begin()
+        self._b.calls.finished.clear()
+        self._b.bpmn.triggered.clear()
+        try:
+            result = fn()
+            ctx.drain()
+            batch = self._state.take_batch()
+            batch.records = ctx.records
+            batch.resources = ctx.resource_rows
+            batch.deleted_resources = ctx.deleted_resources
+            self._store.commit(batch, self.exporters)
+        except EngineError as exc:
+            self._rollback()
+            self._reject(value_type, intent, key, exc)
+            raise
+        except BaseException:
+            self._rollback()
+            raise
+        self._state.committed()
+        self._after_commit()
+        return result
+
+    def _rollback(self) -> None:
+        self._state.rollback()
+        for undo in reversed(self._ctx.on_rollback):
+            undo()
+
+    def _reject(self, value_type: str, intent: str, key: int, exc: EngineError) -> None:
+        rejection = next(
+            (name for cls, name in _REJECTION_TYPES.items() if isinstance(exc, cls)),
+            "INVALID_STATE",
+        )
+        ctx = self._ctx
+        ctx.begin()
+        try:
+            ctx.write(
+                value_type,
+                intent,
+                key,
+                {},
+                record_type="COMMAND_REJECTION",
+                rejection_type=rejection,
+                rejection_reason=exc.message,
+            )
+            batch = WriteBatch(records=ctx.records)
+            batch.counters = {"next_position": self._state.next_position}
+            self._store.commit(batch, self.exporters)
+            self._state.committed()
+        except Exception:  # the rejection itself is best effort; the caller gets the error
+            self._state.rollback()
+            log.exception("engine.rejection_not_recorded", value_type=value_type, intent=intent)
+
+    def _after_commit(self) -> None:
+        ctx = self._ctx
+        for fn in ctx.after_commit:
+            fn()
+        wake = False
+        for due, kind, key in ctx.scheduled:
+            wake = self._scheduler.add(due, kind, key) or wake
+        for pi_key, variables in self._b.calls.finished.items():
+            self._resolve_waiters(pi_key, variables)
+        # The command is committed: a failing listener must not make it look failed.
+        for job_type in sorted(ctx.jobs_available):
+            for listener in list(self._job_listeners):
+                _safely(listener, job_type)
+        if wake:
+            for fn in list(self._wakeup_listeners):
+                _safely(fn)
+
+    def _resolve_waiters(self, pi_key: int, variables: dict[str, Any] | None) -> None:
+        created = self._created.pop(pi_key, None)
+        for future, names in self._waiters.pop(pi_key, []):
+            if future.done():
+                continue
+            if variables is None or created is None:
+                future.set_exception(
+                    FailedPrecondition(
+                        f"Process instance '{pi_key}' was terminated before it completed"
+                    )
+                )
+                continue
+            chosen = {k: v for k, v in variables.items() if not names or k in names}
+            future.set_result(ProcessInstanceResult(created=created, variables=chosen))
+
+    # --- due work ----------------------------------------------------------------------------
+
+    def tick(self) -> int | None:
+        """Do all due work now; return ms until the next due work, or None if none."""
+        while True:
+            now = self.clock.now_ms()
+            entry = self._scheduler.pop_due(now)
+            if entry is None:
+                break
+            _due, kind, key = entry
+            if not self._still_due(kind, key, now):
+                continue  # cancelled or rescheduled since: lazy deletion
+            handler = {
+                "job": self._b.jobs.on_due,
+                "timer": self._b.events.on_timer_due,
+                "message": self._b.messages.on_due,
+            }[kind]
+            try:
+                self._run(partial(handler, key), value_type=kind.upper(), intent="DUE", key=key)
+            except Exception:
+                log.exception("engine.due_work_failed", kind=kind, key=key)
+        next_due = self._scheduler.next_due()
+        return None if next_due is None else max(0, next_due - self.clock.now_ms())
+
+    def _still_due(self, kind: str, key: int, now: int) -> bool:
+        if kind == "job":
+            due = self._b.jobs.due(key)
+        elif kind == "timer":
+            timer = self._state.get(Timer, key)
+            due = timer.due_date if timer is not None else None
+        else:
+            due = self._b.messages.due(key)
+        return due is not None and due <= now
+
+    # --- deployment --------------------------------------------------------------------------
+
+    def deploy(
+        self, resources: Sequence[Resource], tenant_id: str = "<default>"
+    ) -> DeploymentResult:
+        return self._run(
+            lambda: self._b.deployer.deploy(resources, tenant_id),
+            value_type="DEPLOYMENT",
+            intent="CREATE",
+        )
+
+    def delete_resource(self, resource_key: int) -> None:
+        self._run(
+            lambda: self._instances.delete_resource(resource_key),
+            value_type="RESOURCE_DELETION",
+            intent="DELETE",
+            key=resource_key,
+        )
+
+    # --- process instances -------------------------------------------------------------------
+
+    def create_process_instance(
+        self,
+        *,
+        bpmn_process_id: str | None = None,
+        version: int = -1,
+        process_definition_key: int | None = None,
+        variables: JsonDict | None = None,
+        start_element_ids: Sequence[str] = (),
+        tenant_id: str = "<default>",
+    ) -> ProcessInstanceCreated:
+        created = self._run(
+            lambda: self._instances.create(
+                bpmn_process_id=bpmn_process_id,
+                version=version,
+                process_definition_key=process_definition_key,
+                variables=variables or {},
+                start_element_ids=start_element_ids,
+                tenant_id=tenant_id,
+            ),
+            value_type="PROCESS_INSTANCE_CREATION",
+            intent="CREATE",
+        )
+        key = created.process_instance_key
+        if key in self._b.calls.finished:
+            # Finished within its creation command: keep the result for a following
+            # instance_result() call (CreateProcessInstanceWithResult), bounded in number.
+            self._early[key] = (created, self._b.calls.finished[key])
+            while len(self._early) > _EARLY_RESULTS:
+                self._early.popitem(last=False)
+        else:
+            self._created[key] = created
+        return created
+
+    def instance_result(
+        self, process_instance_key: int, fetch_variables: Sequence[str] = ()
+    ) -> asyncio.Future[ProcessInstanceResult]:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = asyncio.new_event_loop()
+        future: asyncio.Future[ProcessInstanceResult] = loop.create_future()
+        early = self._early.pop(process_instance_key, None)
+        if early is not None:
+            created, variables = early
+            if variables is None:
+                future.set_exception(
+                    FailedPrecondition(
+                        f"Process instance '{process_instance_key}' was terminated before it "
+                        "completed"
+                    )
+                )
+            else:
+                chosen = {
+                    k: v
+                    for k, v in variables.items()
+                    if not fetch_variables or k in fetch_variables
+                }
+                future.set_result(ProcessInstanceResult(created=created, variables=chosen))
+            return future
+        if self._b.bpmn.get(process_instance_key) is None:
+            future.set_exception(
+                NotFound(
+                    f"Expected to await the result of process instance '{process_instance_key}', "
+                    "but it is not active"
+                )
+            )
+            return future
+        self._waiters.setdefault(process_instance_key, []).append((future, tuple(fetch_variables)))
+        return future
+
+    def cancel_process_instance(self, process_instance_key: int) -> None:
+        self._run(
+            lambda: self._instances.cancel(process_instance_key),
+            value_type="PROCESS_INSTANCE",
+            intent="CANCEL",
+            key=process_instance_key,
+        )
+
+    def set_variables(self, element_instance_key: int, variables: JsonDict, local: bool) -> int:
+        return self._run(
+            lambda: self._instances.set_variables(element_instance_key, variables, local),
+            value_type="VARIABLE_DOCUMENT",
+            intent="UPDATE",
+            key=element_instance_key,
+        )
+
+    # --- reads -------------------------------------------------------------------------------
+
+    def history(self, process_instance_key: int) -> list[Record]:
+        return read_history(self.sql_engine, process_instance_key)
+
+    def topology(self) -> JsonDict:
+        return {
+            "brokers": [
+                {
+                    "nodeId": 0,
+                    "host": self.settings.grpc_host,
+                    "port": self.settings.grpc_port,
+                    "partitions": [{"partitionId": 1, "role": "LEADER", "health": "HEALTHY"}],
+                    "version": GATEWAY_VERSION,
+                }
+            ],
+            "clusterSize": 1,
+            "partitionsCount": 1,
+            "replicationFactor": 1,
+            "gatewayVersion": GATEWAY_VERSION,
+        }
+
+
+def _safely(fn: Callable[..., None], *args: Any) -> None:
+    try:
+        fn(*args)
+    except Exception:
+        log.exception("engine.listener_failed")
+
+
+def _implements_engine_api(engine: Engine) -> EngineApi:
+    """Never called: lets mypy prove that Engine satisfies the EngineApi protocol."""
+    return engine

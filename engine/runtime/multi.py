@@ -1,0 +1,146 @@
+"""Multi-instance activities: a body (MULTI_INSTANCE_BODY) holding one inner instance per item.
+
+As in Zeebe: the input collection is evaluated when the body activates (and again before each
+sequential iteration); each inner instance gets the local variables ``inputElement`` and
+``loopCounter`` (1-based); ``outputElement`` of each inner instance lands at its index in the
+``outputCollection`` variable of the body, which is propagated when the body completes; the
+completion condition may end the body early (numberOfInstances, numberOfCompletedInstances,
+numberOfActiveInstances, numberOfTerminatedInstances are in its context).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import TYPE_CHECKING, Any
+
+from engine.model.specs import Element, ElementType
+from engine.runtime import expressions
+from engine.runtime.context import IncidentRaised
+from engine.runtime.entities import ElementInstance, ElementState
+
+if TYPE_CHECKING:
+    from engine.runtime.behaviors import Behaviors
+
+
+class MultiInstance:
+    def __init__(self, b: Behaviors) -> None:
+        self.b = b
+        self.ctx = b.ctx
+
+    def is_inner(self, instance: ElementInstance) -> bool:
+        if instance.element_type == ElementType.MULTI_INSTANCE_BODY:
+            return False
+        scope = self.b.bpmn.get(instance.flow_scope_key)
+        return scope is not None and scope.element_type == ElementType.MULTI_INSTANCE_BODY
+
+    def activate_body(self, element: Element, flow_scope: ElementInstance) -> ElementInstance:
+        return self.b.bpmn.activate_instance(
+            element, flow_scope, element_type=ElementType.MULTI_INSTANCE_BODY
+        )
+
+    def _collection(self, body: ElementInstance, element: Element) -> list[Any]:
+        assert element.loop is not None
+        try:
+            return expressions.evaluate_list(
+                element.loop.input_collection, self.b.vars.view(body.key)
+            )
+        except expressions.ExpressionError as exc:
+            raise IncidentRaised("EXTRACT_VALUE_ERROR", exc.message) from exc
+
+    def run_body_activation(self, body: ElementInstance, element: Element) -> None:
+        loop = element.loop
+        assert loop is not None
+        items = self._collection(body, element)
+        self.b.events.subscribe_boundaries(body, element)
+        if loop.output_collection:
+            self.b.vars.set_local(body.key, loop.output_collection, [None] * len(items))
+        body = dataclasses.replace(body, loop_counter=len(items))
+        self.ctx.state.put(body)
+        body = self.b.bpmn.activated(body)
+        if not items:
+            self.b.bpmn.complete(body)
+            return
+        count = 1 if loop.sequential else len(items)
+        for index in range(count):
+            self._activate_inner(body, element, index + 1, items[index])
+
+    def _activate_inner(
+        self, body: ElementInstance, element: Element, counter: int, item: Any
+    ) -> None:
+        assert element.loop is not None
+        local: dict[str, Any] = {"loopCounter": counter}
+        if element.loop.input_element:
+            local = {element.loop.input_element: item, **local}
+        self.b.bpmn.activate_instance(
+            element,
+            body,
+            element_type=element.element_type,
+            local_variables=local,
+            loop_counter=counter,
+        )
+
+    def collect_output(self, inner: ElementInstance, element: Element) -> None:
+        """Store the inner instance's outputElement at its index of the outputCollection."""
+        loop = element.loop
+        if loop is None or not loop.output_collection or loop.output_element is None:
+            return
+        try:
+            value = expressions.evaluate(loop.output_element, self.b.vars.view(inner.key))
+        except expressions.ExpressionError as exc:
+            raise IncidentRaised("EXTRACT_VALUE_ERROR", exc.message) from exc
+        current = self.b.vars.local(inner.flow_scope_key, loop.output_collection)
+        values = json.loads(current.value) if current is not None else []
+        if not isinstance(values, list):
+            values = []
+        while len(values) < inner.loop_counter:
+            values.append(None)
+        values[inner.loop_counter - 1] = value
+        self.b.vars.set_local(inner.flow_scope_key, loop.output_collection, values)
+
+    def child_completed(self, inner: ElementInstance) -> None:
+        body = self.b.bpmn.get(inner.flow_scope_key)
+        if body is None or body.state != ElementState.ACTIVATED:
+            return
+        element = self.ctx.element_of(body)
+        loop = element.loop
+        assert loop is not None
+        body = dataclasses.replace(body, completed_children=body.completed_children + 1)
+        self.ctx.state.put(body)
+        active = self.b.bpmn.children(body.key)
+        if loop.completion_condition is not None:
+            extra = {
+                "numberOfInstances": body.loop_counter,
+                "numberOfCompletedInstances": body.completed_children,
+                "numberOfActiveInstances": len(active),
+                "numberOfTerminatedInstances": 0,
+            }
+            view = self.b.vars.view(body.key, {k: expressions.to_feel(v) for k, v in extra.items()})
+            try:
+                done = expressions.evaluate_bool(loop.completion_condition, view)
+            except expressions.ExpressionError as exc:
+                raise IncidentRaised("EXTRACT_VALUE_ERROR", exc.message) from exc
+            if done:
+                for child in active:
+                    self.b.bpmn.terminate(child)
+                self.b.bpmn.complete(body)
+                return
+        if loop.sequential and body.completed_children < body.loop_counter:
+            items = self._collection(body, element)
+            index = body.completed_children
+            item = items[index] if index < len(items) else None
+            self._activate_inner(body, element, index + 1, item)
+            return
+        if not active:
+            self.b.bpmn.complete(body)
+
+    def before_body_completed(self, body: ElementInstance, element: Element) -> None:
+        """Propagate the outputCollection from the body to its flow scope."""
+        loop = element.loop
+        if loop is None or not loop.output_collection:
+            return
+        found = self.b.vars.local(body.key, loop.output_collection)
+        if found is not None:
+            self.b.vars.merge(
+                body.flow_scope_key, {loop.output_collection: json.loads(found.value)}
+            )

@@ -1,0 +1,193 @@
+"""The in-memory live state with secondary indexes, an undo log and a dirty set.
+
+Commands change state only through :meth:`State.put` / :meth:`State.delete`. Each change is
+logged so that :meth:`State.rollback` restores memory exactly if the command fails (or its
+commit does), and :meth:`State.take_batch` hands the changed rows to the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterator
+from itertools import islice
+from typing import Any, TypeVar
+
+from engine.runtime.entities import (
+    ENTITY_CLASSES,
+    NO_KEY,
+    Entity,
+    JobState,
+    Kind,
+    entity_from_json,
+)
+from engine.store import StateRow, WriteBatch
+
+E = TypeVar("E", bound=Entity)
+
+FIRST_KEY = (1 << 51) + 1
+"""Zeebe's first key on partition 1."""
+
+IndexFn = Callable[[Any], Hashable | None]
+
+_INDEXES: dict[Kind, tuple[tuple[str, IndexFn], ...]] = {
+    Kind.ELEMENT: (
+        ("children", lambda e: e.flow_scope_key),
+        ("start_correlation", lambda e: e.start_correlation or None),
+    ),
+    Kind.VARIABLE: (
+        ("scope_vars", lambda v: v.scope_key),
+        ("var", lambda v: (v.scope_key, v.name)),
+    ),
+    Kind.JOB: (("activatable", lambda j: j.type if j.state == JobState.ACTIVATABLE else None),),
+    Kind.INCIDENT: (
+        ("incident_by_element", lambda i: i.element_instance_key),
+        ("incident_by_job", lambda i: i.job_key if i.job_key != NO_KEY else None),
+    ),
+    Kind.TIMER: (
+        ("timer_by_element", lambda t: t.element_instance_key),
+        ("timer_by_definition", lambda t: t.process_definition_key),
+    ),
+    Kind.MESSAGE_SUBSCRIPTION: (
+        ("msub_by_corr", lambda s: (s.message_name, s.correlation_key, s.tenant_id)),
+        ("msub_by_element", lambda s: s.element_instance_key),
+    ),
+    Kind.MESSAGE: (
+        ("msg_by_corr", lambda m: (m.name, m.correlation_key, m.tenant_id)),
+        ("msg_by_id", lambda m: (m.name, m.message_id, m.tenant_id) if m.message_id else None),
+    ),
+    Kind.SIGNAL_SUBSCRIPTION: (
+        ("ssub_by_name", lambda s: (s.signal_name, s.tenant_id)),
+        ("ssub_by_element", lambda s: s.element_instance_key),
+    ),
+    Kind.USER_TASK: (),
+}
+
+__all__ = ["FIRST_KEY", "State"]
+
+
+class State:
+    """All live entities by kind and key, plus counters (next key, next log position)."""
+
+    def __init__(self) -> None:
+        self._entities: dict[Kind, dict[int, Entity]] = {kind: {} for kind in Kind}
+        self._indexes: dict[str, dict[Hashable, dict[int, None]]] = {
+            name: {} for fns in _INDEXES.values() for name, _fn in fns
+        }
+        self._undo: list[tuple[Kind, int, Entity | None]] = []
+        self._dirty: dict[tuple[Kind, int], Entity | None] = {}
+        self.next_key = FIRST_KEY
+        self.next_position = 1
+        self._saved_counters = (self.next_key, self.next_position)
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def get(self, cls: type[E], key: int) -> E | None:
+        found = self._entities[cls.KIND].get(key)
+        return found if isinstance(found, cls) else None
+
+    def all(self, cls: type[E]) -> Iterator[E]:
+        for entity in list(self._entities[cls.KIND].values()):
+            if isinstance(entity, cls):
+                yield entity
+
+    def index(self, name: str, value: Hashable) -> list[int]:
+        """Keys of the entities whose index ``name`` has ``value``, in insertion order."""
+        return list(self._indexes[name].get(value, ()))
+
+    def head(self, name: str, value: Hashable, n: int) -> list[int]:
+        """The first ``n`` keys of an index bucket (without copying the whole bucket)."""
+        bucket = self._indexes[name].get(value)
+        return list(islice(bucket, n)) if bucket else []
+
+    def first(self, name: str, value: Hashable) -> int | None:
+        for key in self._indexes[name].get(value, ()):
+            return key
+        return None
+
+    def count(self, kind: Kind) -> int:
+        return len(self._entities[kind])
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def new_key(self) -> int:
+        key = self.next_key
+        self.next_key += 1
+        return key
+
+    def new_position(self) -> int:
+        position = self.next_position
+        self.next_position += 1
+        return position
+
+    def put(self, entity: Entity) -> None:
+        kind = entity.KIND
+        old = self._entities[kind].get(entity.key)
+        self._undo.append((kind, entity.key, old))
+        self._set(kind, entity.key, old, entity)
+        self._dirty[(kind, entity.key)] = entity
+
+    def delete(self, entity: Entity) -> None:
+        kind = entity.KIND
+        old = self._entities[kind].get(entity.key)
+        if old is None:
+            return
+        self._undo.append((kind, entity.key, old))
+        self._set(kind, entity.key, old, None)
+        self._dirty[(kind, entity.key)] = None
+
+    def _set(self, kind: Kind, key: int, old: Entity | None, new: Entity | None) -> None:
+        fns = _INDEXES[kind]
+        if old is not None:
+            for name, fn in fns:
+                value = fn(old)
+                if value is not None:
+                    bucket = self._indexes[name].get(value)
+                    if bucket is not None:
+                        bucket.pop(key, None)
+                        if not bucket:
+                            del self._indexes[name][value]
+        if new is None:
+            self._entities[kind].pop(key, None)
+            return
+        self._entities[kind][key] = new
+        for name, fn in fns:
+            value = fn(new)
+            if value is not None:
+                self._indexes[name].setdefault(value, {})[key] = None
+
+    # --- transactions ------------------------------------------------------------------------
+
+    def take_batch(self) -> WriteBatch:
+        """The rows changed since the last commit/rollback (the undo log is kept until then)."""
+        batch = WriteBatch()
+        for (kind, key), entity in self._dirty.items():
+            if entity is None:
+                batch.delete(kind.value, key)
+            else:
+                batch.put(StateRow(kind.value, key, entity.process_instance_key, entity.to_json()))
+        batch.counters = {"next_key": self.next_key, "next_position": self.next_position}
+        return batch
+
+    def committed(self) -> None:
+        self._undo.clear()
+        self._dirty.clear()
+        self._saved_counters = (self.next_key, self.next_position)
+
+    def rollback(self) -> None:
+        for kind, key, old in reversed(self._undo):
+            current = self._entities[kind].get(key)
+            self._set(kind, key, current, old)
+        self._undo.clear()
+        self._dirty.clear()
+        self.next_key, self.next_position = self._saved_counters
+
+    # --- loading -----------------------------------------------------------------------------
+
+    def load(self, rows: list[StateRow], counters: dict[str, int]) -> None:
+        """Fill an empty state from stored rows (no undo, nothing dirty)."""
+        for row in rows:
+            kind = Kind(row.kind)
+            entity = entity_from_json(ENTITY_CLASSES[kind], row.payload)
+            self._set(kind, entity.key, None, entity)
+        self.next_key = max(self.next_key, counters.get("next_key", FIRST_KEY))
+        self.next_position = max(self.next_position, counters.get("next_position", 1))
+        self._saved_counters = (self.next_key, self.next_position)

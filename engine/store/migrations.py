@@ -1,0 +1,53 @@
+"""Schema migrations: an ordered list of functions, each taking the store from version N-1 to N.
+
+The applied version lives in ``engine_schema_version``. A store written by a newer engine (a
+version above the last migration here) is refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Column, Connection, Integer, MetaData, Table, select
+
+from engine.errors import FailedPrecondition
+from engine.store import schema
+
+_version_metadata = MetaData()
+schema_version = Table(
+    "engine_schema_version",
+    _version_metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+)
+
+
+def _v1_initial(connection: Connection) -> None:
+    # The first version is exactly the tables of schema.py as first released; later changes
+    # must be written here as explicit DDL, never by editing this function.
+    schema.metadata.create_all(connection)
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1_initial,)
+"""Index i migrates from version i to version i + 1."""
+
+
+def current_version(connection: Connection) -> int:
+    """The schema version of the store (0 for an empty store)."""
+    _version_metadata.create_all(connection)
+    found = connection.execute(select(schema_version.c.version)).scalars().all()
+    return max(found, default=0)
+
+
+def migrate(connection: Connection, *, store_name: str) -> int:
+    """Apply every pending migration inside ``connection``'s transaction; return the version."""
+    version = current_version(connection)
+    if version > len(MIGRATIONS):
+        raise FailedPrecondition(
+            f"Store '{store_name}' has schema version {version}, newer than this engine "
+            f"supports ({len(MIGRATIONS)}); upgrade the engine"
+        )
+    for index in range(version, len(MIGRATIONS)):
+        MIGRATIONS[index](connection)
+        connection.execute(schema_version.delete())
+        connection.execute(schema_version.insert().values(version=index + 1))
+    return len(MIGRATIONS)

@@ -1,0 +1,333 @@
+"""The durable store: live state rows, deployed resources, counters and the record log.
+
+Every engine command ends in exactly one :meth:`Store.commit` — one SQL transaction holding its
+state-row changes, new records, resources and counters, with the exporters called inside it —
+so a command is either entirely durable or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy
+from sqlalchemy import bindparam, event, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.pool import StaticPool
+
+from engine.api import Exporter, Record
+from engine.errors import InvalidArgument
+from engine.store import schema
+from engine.store.lock import StoreLock
+from engine.store.migrations import migrate
+
+
+@dataclass(frozen=True)
+class StateRow:
+    """One live entity: ``payload`` is its JSON text."""
+
+    kind: str
+    key: int
+    process_instance_key: int
+    payload: str
+
+
+@dataclass(frozen=True)
+class ResourceRow:
+    """One deployed process, decision, decision requirements graph or form."""
+
+    key: int
+    kind: str
+    resource_id: str
+    version: int
+    resource_name: str
+    checksum: str
+    deployment_key: int
+    tenant_id: str
+    parent_key: int
+    payload: str
+    content: bytes
+    deleted: bool = False
+
+
+@dataclass
+class WriteBatch:
+    """Everything one command changes; the unit of :meth:`Store.commit`."""
+
+    upserts: dict[tuple[str, int], StateRow] = field(default_factory=dict)
+    deletes: set[tuple[str, int]] = field(default_factory=set)
+    records: list[Record] = field(default_factory=list)
+    resources: list[ResourceRow] = field(default_factory=list)
+    deleted_resources: list[int] = field(default_factory=list)
+    counters: dict[str, int] = field(default_factory=dict)
+
+    def put(self, row: StateRow) -> None:
+        self.deletes.discard((row.kind, row.key))
+        self.upserts[(row.kind, row.key)] = row
+
+    def delete(self, kind: str, key: int) -> None:
+        self.upserts.pop((kind, key), None)
+        self.deletes.add((kind, key))
+
+
+def sqlite_path(url: sqlalchemy.URL) -> Path | None:
+    """The database file of a SQLite URL, or None for in-memory databases."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database or "")
+
+
+def create_sql_engine(
+    database_url: str, *, sqlite_synchronous: str = "NORMAL"
+) -> sqlalchemy.Engine:
+    """A SQLAlchemy engine for the store URL, with WAL and the synchronous pragma on SQLite."""
+    url = sqlalchemy.make_url(database_url)
+    if url.get_backend_name() != "sqlite":
+        return sqlalchemy.create_engine(url)
+    path = sqlite_path(url)
+    if path is None:
+        engine = sqlalchemy.create_engine(
+            url, poolclass=StaticPool, connect_args={"check_same_thread": False}
+        )
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = sqlalchemy.create_engine(url, connect_args={"check_same_thread": False})
+    synchronous = sqlite_synchronous.upper()
+    if synchronous not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
+        raise InvalidArgument(
+            f"sqlite_synchronous must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}"
+        )
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        if path is not None:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    return engine
+
+
+def _record_row(record: Record) -> dict[str, Any]:
+    parent = record.value.get("parentProcessInstanceKey", -1)
+    return {
+        "position": record.position,
+        "key": record.key,
+        "timestamp": record.timestamp,
+        "record_type": record.record_type,
+        "value_type": record.value_type,
+        "intent": record.intent,
+        "process_instance_key": record.process_instance_key,
+        "parent_process_instance_key": parent if isinstance(parent, int) else -1,
+        "rejection_type": record.rejection_type,
+        "rejection_reason": record.rejection_reason,
+        "value": json.dumps(record.value, ensure_ascii=False, separators=(",", ":")),
+    }
+
+
+def record_from_row(row: Any) -> Record:
+    """A :class:`Record` from a row of ``engine_records``."""
+    return Record(
+        position=row.position,
+        key=row.key,
+        timestamp=row.timestamp,
+        record_type=row.record_type,
+        value_type=row.value_type,
+        intent=row.intent,
+        process_instance_key=row.process_instance_key,
+        value=json.loads(row.value),
+        rejection_type=row.rejection_type,
+        rejection_reason=row.rejection_reason,
+    )
+
+
+class Store:
+    """Owns the SQL engine and the single-engine lock of one store."""
+
+    def __init__(self, database_url: str, *, sqlite_synchronous: str = "NORMAL") -> None:
+        self._url = database_url
+        self._synchronous = sqlite_synchronous
+        self._engine: sqlalchemy.Engine | None = None
+        self._lock = StoreLock()
+        self._prepared: dict[str, Any] | None = None
+
+    @property
+    def sql_engine(self) -> sqlalchemy.Engine:
+        if self._engine is None:
+            raise RuntimeError("store is not open")
+        return self._engine
+
+    def open(self) -> None:
+        """Connect, take the single-engine lock, and migrate the schema."""
+        engine = create_sql_engine(self._url, sqlite_synchronous=self._synchronous)
+        try:
+            path = sqlite_path(engine.url)
+            if path is not None:
+                self._lock.acquire_file(path)
+            elif engine.url.get_backend_name() == "postgresql":
+                self._lock.acquire_postgres(engine)
+            with engine.begin() as connection:
+                migrate(connection, store_name=engine.url.render_as_string(hide_password=True))
+        except BaseException:
+            self._lock.release()
+            engine.dispose()
+            raise
+        self._engine = engine
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+        self._lock.release()
+
+    def load_state(self) -> list[StateRow]:
+        with self.sql_engine.connect() as connection:
+            rows = connection.execute(select(schema.state).order_by(schema.state.c.key))
+            return [StateRow(r.kind, r.key, r.process_instance_key, r.payload) for r in rows]
+
+    def load_resources(self) -> list[ResourceRow]:
+        t = schema.resources
+        with self.sql_engine.connect() as connection:
+            rows = connection.execute(select(t).order_by(t.c.key))
+            return [
+                ResourceRow(
+                    key=r.key,
+                    kind=r.kind,
+                    resource_id=r.resource_id,
+                    version=r.version,
+                    resource_name=r.resource_name,
+                    checksum=r.checksum,
+                    deployment_key=r.deployment_key,
+                    tenant_id=r.tenant_id,
+                    parent_key=r.parent_key,
+                    payload=r.payload,
+                    content=r.content,
+                    deleted=bool(r.deleted),
+                )
+                for r in rows
+            ]
+
+    def load_counters(self) -> dict[str, int]:
+        with self.sql_engine.connect() as connection:
+            rows = connection.execute(select(schema.meta))
+            return {r.name: r.value for r in rows}
+
+    def _statements(self) -> dict[str, Any]:
+        """Statements built once per store: a command's commit only binds parameters."""
+        if self._prepared is None:
+            state, meta = schema.state, schema.meta
+            upsert_state = self._insert(state)
+            upsert_state = upsert_state.on_conflict_do_update(
+                index_elements=["kind", "key"],
+                set_={
+                    "payload": upsert_state.excluded.payload,
+                    "process_instance_key": upsert_state.excluded.process_instance_key,
+                },
+            )
+            upsert_meta = self._insert(meta)
+            upsert_meta = upsert_meta.on_conflict_do_update(
+                index_elements=["name"], set_={"value": upsert_meta.excluded.value}
+            )
+            self._prepared = {
+                "delete_state": state.delete().where(
+                    state.c.kind == bindparam("b_kind"), state.c.key == bindparam("b_key")
+                ),
+                "upsert_state": upsert_state,
+                "upsert_meta": upsert_meta,
+                "insert_records": schema.records.insert(),
+                "insert_resources": schema.resources.insert(),
+                "delete_resource": schema.resources.update()
+                .where(schema.resources.c.key == bindparam("b_key"))
+                .values(deleted=1),
+            }
+        return self._prepared
+
+    def commit(self, batch: WriteBatch, exporters: Sequence[Exporter] = ()) -> None:
+        """Write ``batch`` in one transaction, calling each exporter inside it."""
+        statements = self._statements()
+        with self.sql_engine.begin() as connection:
+            if batch.deletes:
+                connection.execute(
+                    statements["delete_state"],
+                    [{"b_kind": kind, "b_key": key} for kind, key in batch.deletes],
+                )
+            if batch.upserts:
+                connection.execute(
+                    statements["upsert_state"],
+                    [
+                        {
+                            "kind": r.kind,
+                            "key": r.key,
+                            "process_instance_key": r.process_instance_key,
+                            "payload": r.payload,
+                        }
+                        for r in batch.upserts.values()
+                    ],
+                )
+            if batch.resources:
+                connection.execute(
+                    statements["insert_resources"],
+                    [
+                        {
+                            "key": r.key,
+                            "kind": r.kind,
+                            "resource_id": r.resource_id,
+                            "version": r.version,
+                            "resource_name": r.resource_name,
+                            "checksum": r.checksum,
+                            "deployment_key": r.deployment_key,
+                            "tenant_id": r.tenant_id,
+                            "deleted": int(r.deleted),
+                            "parent_key": r.parent_key,
+                            "payload": r.payload,
+                            "content": r.content,
+                        }
+                        for r in batch.resources
+                    ],
+                )
+            if batch.deleted_resources:
+                connection.execute(
+                    statements["delete_resource"],
+                    [{"b_key": key} for key in batch.deleted_resources],
+                )
+            if batch.counters:
+                connection.execute(
+                    statements["upsert_meta"],
+                    [{"name": k, "value": v} for k, v in batch.counters.items()],
+                )
+            if batch.records:
+                connection.execute(
+                    statements["insert_records"], [_record_row(r) for r in batch.records]
+                )
+                for exporter in exporters:
+                    exporter.export(connection, batch.records)
+
+    def _insert(self, table: sqlalchemy.Table) -> Any:
+        if self.sql_engine.dialect.name == "postgresql":
+            return postgresql.insert(table)
+        return sqlite.insert(table)
+
+
+def read_history(engine: sqlalchemy.Engine, process_instance_key: int) -> list[Record]:
+    """Records of an instance and its descendants (call activities), in log order."""
+    t = schema.records
+    with engine.connect() as connection:
+        keys = {process_instance_key}
+        frontier = [process_instance_key]
+        while frontier:
+            children = connection.execute(
+                select(t.c.process_instance_key)
+                .where(t.c.parent_process_instance_key.in_(frontier))
+                .distinct()
+            ).scalars()
+            frontier = [k for k in children if k not in keys]
+            keys.update(frontier)
+        rows = connection.execute(
+            select(t).where(t.c.process_instance_key.in_(keys)).order_by(t.c.position)
+        )
+        return [record_from_row(r) for r in rows]

@@ -1,0 +1,88 @@
+"""Job streams and the gateway's behaviour on failures and shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import grpc
+import pytest
+from pyzeebe.proto import gateway_pb2 as pb
+
+from .conftest import Gateway
+
+
+def _stream(gateway: Gateway, worker: str, timeout: int = 10_000) -> object:
+    return gateway.stub.StreamActivatedJobs(
+        pb.StreamActivatedJobsRequest(type="push", worker=worker, timeout=timeout)
+    )
+
+
+async def test_streams_of_a_type_take_turns(gateway: Gateway, tmp_path: Path) -> None:
+    await gateway.deploy("Push", "push", tmp_path)
+    one, two = _stream(gateway, "one"), _stream(gateway, "two")
+    await gateway.until(lambda: gateway.host.dispatcher.open_streams("push") == 2)
+    for _ in range(4):
+        await gateway.client.run_process("Process_Push")
+    workers = [(await s.read()).worker for s in (one, two, one, two)]  # type: ignore[attr-defined]
+    assert sorted(workers) == ["one", "one", "two", "two"]
+    for s in (one, two):
+        s.cancel()  # type: ignore[attr-defined]
+
+
+async def test_closed_stream_is_forgotten_and_jobs_go_to_polling(
+    gateway: Gateway, tmp_path: Path
+) -> None:
+    await gateway.deploy("Push", "push", tmp_path)
+    stream = _stream(gateway, "gone")
+    await gateway.until(lambda: gateway.host.dispatcher.open_streams("push") == 1)
+    stream.cancel()  # type: ignore[attr-defined]
+    await gateway.until(lambda: gateway.host.dispatcher.open_streams("push") == 0)
+    await gateway.client.run_process("Process_Push", {"k": 1})
+    request = pb.ActivateJobsRequest(
+        type="push", worker="poller", timeout=1000, maxJobsToActivate=1, requestTimeout=-1
+    )
+    jobs = [j async for r in gateway.stub.ActivateJobs(request) for j in r.jobs]
+    assert [json.loads(j.variables) for j in jobs] == [{"k": 1}]
+
+
+async def test_stream_with_invalid_timeout_is_refused(gateway: Gateway) -> None:
+    stream = _stream(gateway, "w", timeout=0)
+    with pytest.raises(grpc.aio.AioRpcError) as info:
+        await stream.read()  # type: ignore[attr-defined]
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "'timeout'" in (info.value.details() or "")
+
+
+async def test_engine_bug_is_internal_and_keeps_details_in_the_log(
+    gateway: Gateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(incident_key: int) -> None:
+        raise RuntimeError("secret citizen data")
+
+    monkeypatch.setattr(gateway.fake, "resolve_incident", broken)
+    with pytest.raises(grpc.aio.AioRpcError) as info:
+        await gateway.stub.ResolveIncident(pb.ResolveIncidentRequest(incidentKey=1))
+    assert info.value.code() == grpc.StatusCode.INTERNAL
+    assert "secret" not in (info.value.details() or "")
+    assert "ResolveIncident" in (info.value.details() or "")
+
+
+async def test_stopping_the_server_answers_parked_requests(gateway: Gateway) -> None:
+    request = pb.ActivateJobsRequest(
+        type="idle", worker="w", timeout=1000, maxJobsToActivate=1, requestTimeout=60_000
+    )
+    poll = asyncio.ensure_future(
+        asyncio.wait_for(
+            _drain(gateway.stub.ActivateJobs(request)),
+            10,
+        )
+    )
+    await gateway.until(lambda: gateway.host.dispatcher.waiting_requests == 1)
+    await gateway.host.stop()
+    assert await poll == []
+
+
+async def _drain(call: object) -> list[pb.ActivatedJob]:
+    return [j async for r in call for j in r.jobs]  # type: ignore[attr-defined]
