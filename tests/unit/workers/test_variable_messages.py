@@ -1,0 +1,31 @@
+"""Invalid variables are explained in Chinese, by field, without their values."""
+
+from __future__ import annotations
+
+import pytest
+
+from workers.items.models import ItemCreate
+from workers.tasks.base import InvalidVariables, parse
+
+
+def test_each_broken_rule_gets_a_chinese_message_naming_its_field() -> None:
+    bad = {
+        "itemName": "x",
+        "itemType": "foo",
+        "jurisdiction": "兰州",
+        "responsibleUnit": "白银区住建局",
+        "contactPhone": "call-me-maybe",
+        "affectedHouseholds": -1,
+        "sensitive": "maybe",
+    }
+    with pytest.raises(InvalidVariables) as caught:
+        parse(ItemCreate, bad)
+    assert {p["field"]: p["message"] for p in caught.value.problems} == {
+        "itemName": "至少2个字",
+        "itemType": "应为以下之一：decision, project, reform, event",
+        "jurisdiction": "应为白银市或其下辖县区之一",
+        "contactPhone": "格式不正确",
+        "affectedHouseholds": "应不小于0",
+        "sensitive": "应为是或否",
+    }
+    assert "call-me-maybe" not in str(caught.value) and "兰州" not in str(caught.value)
