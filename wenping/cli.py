@@ -6,10 +6,8 @@ Settings are read once here and passed down; logging is configured once here.
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
-from typing import Any
 
 from wenping.logging import configure_logging
 from wenping.settings import Settings
@@ -21,6 +19,10 @@ def _parser() -> argparse.ArgumentParser:
 
     deploy = sub.add_parser("deploy", help="deploy bpmn/ dmn/ forms/ to ZEEBE_ADDRESS")
     deploy.add_argument("paths", nargs="*", help="files to deploy (default: all models)")
+
+    sub.add_parser("up", help="engine + deploy + workers + web app on the embedded defaults")
+    sub.add_parser("worker", help="run the job workers against ZEEBE_ADDRESS")
+    sub.add_parser("web", help="serve the staff web app (http://127.0.0.1:8000)")
 
     engine = sub.add_parser("engine", help="the embedded engine")
     engine_sub = engine.add_subparsers(dest="engine_command", required=True)
@@ -42,6 +44,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return deploy_models(settings, args.paths)
     if args.command == "engine":
         return _engine(settings, args)
+    if args.command == "up":
+        from wenping.up import run_up
+
+        return run_up(settings)
+    if args.command == "worker":
+        import asyncio
+
+        from workers.app import run
+
+        asyncio.run(run(settings.workers))
+        return 0
+    if args.command == "web":
+        from wenping.web_cmd import run_web
+
+        return run_web(settings)
     raise AssertionError(f"unhandled command {args.command}")
 
 
@@ -51,9 +68,11 @@ def _engine(settings: Settings, args: argparse.Namespace) -> int:
 
         return run_forever(settings.engine)
     if args.engine_command == "history":
-        # Imported by name: engine.history is the runtime engineer's module.
-        history: Any = importlib.import_module("engine.history")
-        history.print_history(settings.engine, args.key, sys.stdout)
+        from engine.history import print_history
+
+        if print_history(settings.engine, args.key, sys.stdout) == 0:
+            sys.stderr.write(f"没有找到流程实例 {args.key} 的记录 (no records for this key)\n")
+            return 1
         return 0
     raise AssertionError(f"unhandled engine command {args.engine_command}")
 

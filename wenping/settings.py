@@ -45,7 +45,8 @@ class EngineSettings(BaseSettings):
 class WorkerSettings(BaseSettings):
     """Settings of the job workers; Camunda's variable names."""
 
-    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+    # populate_by_name: WorkerSettings(database_url=…) works as well as the Camunda-style aliases.
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
 
     zeebe_address: str = Field(default="127.0.0.1:26500", alias="ZEEBE_ADDRESS")
     camunda_client_id: str | None = Field(default=None, alias="CAMUNDA_CLIENT_ID")
