@@ -122,7 +122,7 @@ def _drive(engine: Engine, clock: ControlledClock, run: Run, scenario: Scenario)
             element = task.value["elementId"]
             if element == scenario.overdue_task and not overdue_done:
                 overdue_done = True  # let the due date and the escalation pass first
-                clock.advance(14 * DAY_MS)  # past the 10-day due date and its 3-day escalation
+                clock.advance(20 * DAY_MS)  # past every due date (≤ 15 days) and its escalation
                 engine.tick()
                 progressed = True
                 break
@@ -201,11 +201,18 @@ def test_model_handled_errors_are_recovered_by_people(tmp_path: Path) -> None:
     assert run.user_tasks["Task_ResolvePoolShortage"] == 1
 
 
-@pytest.mark.parametrize("task", ["Task_RegisterItem", "Task_RiskRegister"])
-def test_overdue_task_is_reminded_then_escalated(tmp_path: Path, task: str) -> None:
+@pytest.mark.parametrize(
+    ("task", "group"),
+    [
+        ("Task_RegisterItem", "responsible-subject"),
+        ("Task_RiskRegister", "responsible-subject"),
+        ("Task_TownshipScreening", "township-street"),  # deadline from Decision_ColourRouting
+    ],
+)
+def test_overdue_task_is_reminded_then_escalated(tmp_path: Path, task: str, group: str) -> None:
     run, pi = _run(tmp_path, Scenario(overdue_task=task))
     assert run.incidents() == []
     assert run.ended_at(pi) == ["EndEvent_Approved"]
-    assert ("reminder", "responsible-subject") in run.notices
+    assert ("reminder", group) in run.notices
     assert ("escalation", "political-legal-commission") in run.notices
     assert run.user_tasks[task] == 1, "the reminder does not cancel the task"
