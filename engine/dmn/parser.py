@@ -162,7 +162,9 @@ def _parse_decision(element: etree._Element, ctx: ParseContext) -> Decision:
     return Decision(
         id=decision_id,
         name=name,
-        variable_name=(variable.get("name") if variable is not None else None) or name,
+        # Camunda (dmn-scala) exposes a required decision's result under its <variable> name,
+        # else under the decision id, which is what Camunda Modeler's tables rely on.
+        variable_name=(variable.get("name") if variable is not None else None) or decision_id,
         type_ref=variable.get("typeRef") if variable is not None else None,
         logic=logic,
         required_decisions=tuple(

@@ -202,3 +202,23 @@ def test_the_engine_clock_feeds_today_in_tables_and_expressions() -> None:
     clock.advance(300 * 366 * 24 * 3600 * 1000)
     assert evaluate_decision(drg, "Decision_Era", {}, clock=clock).output_json == "future"
     assert evaluate_decision(drg, "Decision_Year", {}, clock=clock).output_json is True
+
+
+def test_required_table_without_variable_is_read_under_its_id_as_camunda_does() -> None:
+    # Camunda Modeler writes no <variable> on a decision table; dmn-scala then binds the
+    # result under the decision id, not its (here Chinese) name.
+    body = table(
+        "Decision_Base",
+        name="基础分",
+        inputs=[("a", "a")],
+        outputs=["score"],
+        rules=[["-", "a * 2"]],
+    ) + table(
+        "Decision_Level",
+        inputs=[("score", "Decision_Base")],
+        outputs=["level"],
+        rules=[["< 10", '"low"'], [">= 10", '"high"']],
+        requires=["Decision_Base"],
+    )
+    drg = parse_dmn(definitions(body), "d.dmn")
+    assert evaluate_decision(drg, "Decision_Level", {"a": 6}).output_json == "high"
