@@ -16,10 +16,10 @@ $(STAMP): pyproject.toml
 
 # Model lint tooling (bpmnlint, form schema) and the web app's front-end libraries, from npm.
 $(NODE_STAMP): package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
 $(WEB_STAMP): web/package-lock.json
-	npm ci --prefix web --no-audit --no-fund --loglevel=error
+	npm ci --prefix web --ignore-scripts --no-audit --no-fund --loglevel=error
 
 setup: $(STAMP) $(NODE_STAMP) $(WEB_STAMP)
 

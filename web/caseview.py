@@ -43,6 +43,7 @@ class CaseView:
     completed_elements: tuple[str, ...]
     active_elements: tuple[str, ...]
     incident_elements: tuple[str, ...]
+    incidents: tuple[JsonDict, ...]
     open_tasks: tuple[JsonDict, ...]
     history: tuple[HistoryLine, ...]
     taken_by: str
@@ -117,6 +118,7 @@ async def build_case_view(ws: Workspace, case: Case) -> CaseView:
         ),
         active_elements=tuple(str(e["elementId"]) for e in elements if e.get("state") == "ACTIVE"),
         incident_elements=tuple(str(i["elementId"]) for i in incidents),
+        incidents=tuple(incidents),
         open_tasks=tuple(t for t in tasks if t.get("state") == "CREATED"),
         history=_history(tasks),
         taken_by=str(taken["assignee"]) if taken else "",

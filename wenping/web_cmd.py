@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from typing import Any
+
 import structlog
 import uvicorn
 from pydantic import ValidationError
@@ -18,8 +21,13 @@ def run_web(settings: Settings) -> int:
     from web.settings import WebSettings
     from workers.db import connect
 
+    given: dict[str, Any] = {"WENPING_ENVIRONMENT": settings.environment}
+    if "CAMUNDA_REST_ADDRESS" not in os.environ:
+        # Beside the embedded engine (``wenping up``): follow its REST host and port.
+        engine = settings.engine
+        given["CAMUNDA_REST_ADDRESS"] = f"http://{engine.rest_host}:{engine.rest_port}"
     try:
-        web_settings = WebSettings(WENPING_ENVIRONMENT=settings.environment)
+        web_settings = WebSettings(**given)
     except ValidationError as exc:
         for error in exc.errors():
             log.error("web settings refused", problem=str(error.get("msg")))

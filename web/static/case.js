@@ -27,7 +27,13 @@
       var canvas = viewer.get('canvas');
       var registry = viewer.get('elementRegistry');
       function mark(ids, css) {
-        ids.forEach(function (id) { if (registry.get(id)) { canvas.addMarker(id, css); } });
+        ids.forEach(function (id) {
+          var element = registry.get(id);
+          if (!element) { return; }
+          // A running stage (sub-process) is outlined only, so the task inside it stands out.
+          var scope = element.type === 'bpmn:SubProcess' && css === 'wp-active';
+          canvas.addMarker(id, scope ? 'wp-scope' : css);
+        });
       }
       mark(marks.completed, 'wp-done');
       mark(marks.active, 'wp-active');

@@ -162,3 +162,16 @@ async def test_vendor_route_serves_only_the_listed_files(web: httpx.AsyncClient)
     assert (await web.get("/vendor/bpmn-js.css")).status_code == 200
     assert (await web.get("/vendor/package.json")).status_code == 404
     assert (await web.get("/vendor/..%2F..%2Fsettings.py")).status_code == 404
+
+
+async def test_case_page_lists_incidents_for_staff_to_report(
+    web: httpx.AsyncClient, fake: FakeCamunda
+) -> None:
+    case = fake.add_case(jurisdiction="白银区", name="北京路拓宽工程")
+    fake.incidents.append({"incidentKey": "5", "processInstanceKey": case, "state": "ACTIVE",
+                           "elementId": "Task_StoreItem", "errorType": "JOB_NO_RETRIES",
+                           "errorMessage": "变量 visitRatio 无效：应大于 0 且不超过 1",
+                           "creationTime": "2026-11-25T08:00:00.000Z"})  # fmt: skip
+    await sign_in(web, "baiyin-dept")
+    html = (await web.get(f"/cases/{case}")).text
+    assert "Task_StoreItem" in html and "变量 visitRatio 无效" in html

@@ -75,6 +75,7 @@ class FakeCamunda:
     instances: dict[str, dict[str, Any]] = field(default_factory=dict)
     variables: dict[str, dict[str, Any]] = field(default_factory=dict)  # instance → name → value
     completed: dict[str, dict[str, Any]] = field(default_factory=dict)
+    incidents: list[dict[str, Any]] = field(default_factory=list)
     refuse_completion: int | None = None
     calls: list[str] = field(default_factory=list)
     _next: int = 2251799813685300
@@ -171,7 +172,8 @@ class FakeCamunda:
         if path == "/v2/element-instances/search":
             return self._page([])
         if path == "/v2/incidents/search":
-            return self._page([])
+            key = body["filter"]["processInstanceKey"]
+            return self._page([i for i in self.incidents if i["processInstanceKey"] == key])
         if parts[:2] == ["v2", "process-definitions"] and parts[-1] == "xml":
             return httpx.Response(200, text=CITY_XML if parts[2] == "100" else HEARING_XML)
         return problem(404, "NOT_FOUND", f"No endpoint {path}")
