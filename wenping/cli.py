@@ -23,6 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("up", help="engine + deploy + workers + web app on the embedded defaults")
     sub.add_parser("worker", help="run the job workers against ZEEBE_ADDRESS")
     sub.add_parser("web", help="serve the staff web app (http://127.0.0.1:8000)")
+    sub.add_parser("demo", help="一个演示事项走完全流程 (one demo item end to end)")
 
     engine = sub.add_parser("engine", help="the embedded engine")
     engine_sub = engine.add_subparsers(dest="engine_command", required=True)
@@ -55,6 +56,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         asyncio.run(run(settings.workers))
         return 0
+    if args.command == "demo":
+        from wenping.demo import run_demo
+
+        return run_demo(settings)
     if args.command == "web":
         from wenping.web_cmd import run_web
 

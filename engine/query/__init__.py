@@ -1,7 +1,9 @@
 """Search tables for the Camunda REST API v2, projected from the engine's record log.
 
 :func:`query_exporter` writes the ``q_*`` tables inside the engine's committing transaction;
-:class:`QueryService` reads them with SQL filters, sorting and paging.
+:class:`QueryService` reads them with SQL filters, sorting and paging. The tables are a
+projection: when missing or of an older schema version they are rebuilt from the record log
+(:mod:`engine.query.rebuild`).
 """
 
 from __future__ import annotations

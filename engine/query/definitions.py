@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, RowMapping, func, select
+from sqlalchemy import ColumnElement, RowMapping, false, func, select, true
 
 from engine.api import JsonDict
 from engine.errors import InvalidArgument
@@ -48,6 +48,13 @@ def _latest_version_filter(value: Any, path: str) -> ColumnElement[bool]:
     return _pd.c.version == latest if value else _pd.c.version != latest
 
 
+def _start_form_filter(value: Any, path: str) -> ColumnElement[bool]:
+    # Linked start forms are not modelled by the embedded engine: hasStartForm is always false.
+    if not isinstance(value, bool):
+        raise InvalidArgument(f"{path}: expected true or false")
+    return false() if value else true()
+
+
 PROCESS_DEFINITION = Entity(
     to_item=process_definition_item,
     name="process definition",
@@ -67,7 +74,7 @@ PROCESS_DEFINITION = Entity(
         "resourceName": Field(_pd.c.resource_name, Kind.STRING, sortable=True, nullable=False),
         "tenantId": Field(_pd.c.tenant_id, Kind.STRING, sortable=True, nullable=False),
     },
-    custom={"isLatestVersion": _latest_version_filter},
+    custom={"isLatestVersion": _latest_version_filter, "hasStartForm": _start_form_filter},
 )
 
 

@@ -6,59 +6,40 @@ names, keys as strings, dates as ISO 8601 strings in UTC.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, RowMapping, and_, case, exists, not_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    RowMapping,
+    case,
+    exists,
+    not_,
+    select,
+)
 
 from engine.api import JsonDict
-from engine.errors import InvalidArgument
 from engine.query import tables as t
+from engine.query.enums import (
+    ELEMENT_TYPES,
+    INCIDENT_ERROR_TYPES,
+    INCIDENT_STATES,
+    INSTANCE_STATES,
+    USER_TASK_STATES,
+)
+from engine.query.filters import (
+    batch_operation_filter,
+    element_filter,
+    incident_message_filter,
+    tags_filter,
+    variable_filters,
+)
 from engine.query.projection import VARIABLE_TRUNCATION_THRESHOLD, load_json, ms_to_iso
 from engine.query.search import Entity, Field, Kind, field_condition
-
-# Camunda 8.8's UserTaskStateEnum; the projection only ever stores the three settled states.
-USER_TASK_STATES = (
-    "CREATING", "CREATED", "ASSIGNING", "UPDATING", "COMPLETING", "COMPLETED", "CANCELING",
-    "CANCELED", "FAILED",
-)  # fmt: skip
-INSTANCE_STATES = ("ACTIVE", "COMPLETED", "TERMINATED")
-INCIDENT_STATES = ("ACTIVE", "RESOLVED", "MIGRATED", "PENDING")
 
 
 def _key(value: int | None) -> str | None:
     return None if value is None else str(value)
-
-
-# --- variable value filters (shared by user tasks and process instances) ----------------------
-
-_v = t.variable
-_VALUE = Field(_v.c.value, Kind.STRING)
-
-
-def variable_filters(scope: ColumnElement[Any]) -> Any:
-    """A custom filter: ``[{name, value}]``, each an existing variable in ``scope``."""
-
-    def build(value: Any, path: str) -> ColumnElement[bool]:
-        if not isinstance(value, list):
-            raise InvalidArgument(f"{path}: expected an array of {{name, value}} objects")
-        conditions: list[ColumnElement[bool]] = []
-        for i, item in enumerate(value):
-            item_path = f"{path}[{i}]"
-            if not isinstance(item, Mapping) or not isinstance(item.get("name"), str):
-                raise InvalidArgument(f"{item_path}.name: expected a string")
-            if "value" not in item:
-                raise InvalidArgument(f"{item_path}.value: required")
-            # IN (subquery) rather than a correlated EXISTS: SQLite then drives the search
-            # from the variable-name index instead of scanning every candidate row.
-            matching = select(_v.c.scope_key).where(
-                _v.c.name == item["name"],
-                field_condition(_VALUE, item["value"], f"{item_path}.value"),
-            )
-            conditions.append(scope.in_(matching))
-        return and_(true(), *conditions)
-
-    return build
 
 
 # --- user tasks -------------------------------------------------------------------------------
@@ -156,15 +137,8 @@ def process_instance_item(row: RowMapping) -> JsonDict:
         "parentProcessInstanceKey": _key(row["parent_process_instance_key"]),
         "parentElementInstanceKey": _key(row["parent_element_instance_key"]),
         "tenantId": row["tenant_id"],
+        "tags": [],  # Camunda's TagSet; the embedded engine does not support tags
     }
-
-
-def _element_filter(f: Field) -> Any:
-    def build(value: Any, path: str) -> ColumnElement[bool]:
-        cond = field_condition(f, value, path)
-        return _pi.c.process_instance_key.in_(select(_ei.c.process_instance_key).where(cond))
-
-    return build
 
 
 PROCESS_INSTANCE = Entity(
@@ -198,13 +172,14 @@ PROCESS_INSTANCE = Entity(
     },
     custom={
         "variables": variable_filters(_pi.c.process_instance_key),
-        "elementId": _element_filter(Field(_ei.c.element_id, Kind.STRING)),
-        "elementInstanceState": _element_filter(Field(_ei.c.state, Kind.ENUM, INSTANCE_STATES)),
-        "hasElementInstanceIncident": _element_filter(Field(_ei.c.has_incident, Kind.BOOL)),
+        "elementId": element_filter(Field(_ei.c.element_id, Kind.STRING)),
+        "elementInstanceState": element_filter(Field(_ei.c.state, Kind.ENUM, INSTANCE_STATES)),
+        "hasElementInstanceIncident": element_filter(Field(_ei.c.has_incident, Kind.BOOL)),
+        "errorMessage": incident_message_filter,
+        "tags": tags_filter,
+        "batchOperationId": batch_operation_filter,
     },
-    unsupported=frozenset(
-        {"batchOperationId", "errorMessage", "hasRetriesLeft", "incidentErrorHashCode", "tags"}
-    ),
+    unsupported=frozenset({"hasRetriesLeft", "incidentErrorHashCode"}),
     allow_or=True,
 )
 
@@ -248,7 +223,7 @@ ELEMENT_INSTANCE = Entity(
         "endDate": Field(_ei.c.end_date, Kind.DATE, sortable=True),
         "elementId": Field(_ei.c.element_id, Kind.STRING, sortable=True),
         "elementName": Field(_ei.c.element_name, Kind.STRING, sortable=True),
-        "type": Field(_ei.c.type, Kind.STRING, sortable=True),
+        "type": Field(_ei.c.type, Kind.ENUM, ELEMENT_TYPES, sortable=True),
         "state": Field(_ei.c.state, Kind.ENUM, INSTANCE_STATES, sortable=True, nullable=False),
         "hasIncident": Field(_ei.c.has_incident, Kind.BOOL),
         "incidentKey": Field(_ei.c.incident_key, Kind.KEY, sortable=True),
@@ -290,7 +265,7 @@ INCIDENT = Entity(
         "processDefinitionId": Field(_inc.c.process_definition_id, Kind.STRING, sortable=True),
         "processDefinitionKey": Field(_inc.c.process_definition_key, Kind.KEY, sortable=True),
         "processInstanceKey": Field(_inc.c.process_instance_key, Kind.KEY, sortable=True),
-        "errorType": Field(_inc.c.error_type, Kind.STRING, sortable=True),
+        "errorType": Field(_inc.c.error_type, Kind.ENUM, INCIDENT_ERROR_TYPES, sortable=True),
         "errorMessage": Field(_inc.c.error_message, Kind.STRING, sortable=True),
         "elementId": Field(_inc.c.element_id, Kind.STRING, sortable=True),
         "elementInstanceKey": Field(_inc.c.element_instance_key, Kind.KEY, sortable=True),
@@ -302,6 +277,8 @@ INCIDENT = Entity(
 )
 
 # --- variables --------------------------------------------------------------------------------
+
+_v = t.variable
 
 
 def variable_item(row: RowMapping) -> JsonDict:

@@ -8,29 +8,26 @@ replaying the log rebuilds the tables.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, event, exists, select
+from sqlalchemy import Connection, event, select
 
 from engine.api import Record
 from engine.query import tables as t
+from engine.query.incidents import project_decision_evaluation, project_incident
 from engine.query.projection import (
+    DEFAULT_TENANT,
     VARIABLE_TRUNCATION_THRESHOLD,
     bpmn_names,
     int_or,
-    iso_to_ms,
-    json_list,
-    json_map,
     opt_key,
     opt_str,
     resource_text,
-    str_list,
-    str_map,
 )
+from engine.query.rebuild import ensure_schema
+from engine.query.user_tasks import project_user_task
 from engine.query.writes import delete, insert, update, upsert
-
-DEFAULT_TENANT = "<default>"
 
 
 class QueryExporter:
@@ -49,8 +46,13 @@ class QueryExporter:
         if not event.contains(conn, "rollback", self._forget):
             event.listen(conn, "rollback", self._forget)
         if not self._schema_ready:
-            t.metadata.create_all(conn, checkfirst=True)
+            first = min((r.position for r in records), default=None)
+            ensure_schema(conn, self.project, before_position=first)
             self._schema_ready = True
+        self.project(conn, records)
+
+    def project(self, conn: Connection, records: Sequence[Record]) -> None:
+        """Apply ``records`` to the search tables (which must exist)."""
         for record in records:
             if record.record_type != "EVENT":
                 continue
@@ -97,6 +99,19 @@ class QueryExporter:
                 ],
             )
         self._names[key] = (name, names)
+
+    def _resource_deletion(self, conn: Connection, record: Record) -> None:
+        """A deleted resource leaves the definition searches (its instances stay)."""
+        if record.intent != "DELETED":
+            return
+        key = int_or(record.value.get("resourceKey"), record.key)
+        delete(conn, t.process_definition, {"process_definition_key": key})
+        delete(conn, t.element_name, {"process_definition_key": key})
+        delete(conn, t.form, {"form_key": key})
+        delete(conn, t.decision_requirements, {"decision_requirements_key": key})
+        delete(conn, t.decision_definition, {"decision_requirements_key": key})
+        delete(conn, t.decision_definition, {"decision_definition_key": key})
+        self._names.pop(key, None)
 
     def _names_of(self, conn: Connection, definition_key: int) -> tuple[str | None, dict[str, str]]:
         cached = self._names.get(definition_key)
@@ -213,102 +228,7 @@ class QueryExporter:
             )
 
     def _user_task(self, conn: Connection, record: Record) -> None:
-        v = record.value
-        key = int_or(v.get("userTaskKey"), record.key)
-        ut = t.user_task
-        if record.intent == "CREATED":
-            definition_key = int_or(v.get("processDefinitionKey"), 0)
-            element_id = str(v.get("elementId", ""))
-            _, names = self._names_of(conn, definition_key)
-            groups, users = (
-                str_list(v.get("candidateGroupsList")),
-                str_list(v.get("candidateUsersList")),
-            )
-            created = int_or(v.get("creationTimestamp"), 0) or record.timestamp
-            upsert(
-                conn,
-                ut,
-                {"user_task_key": key},
-                {
-                    "name": names.get(element_id) or element_id,
-                    "state": "CREATED",
-                    "assignee": opt_str(v.get("assignee")),
-                    "element_id": element_id,
-                    "element_instance_key": int_or(v.get("elementInstanceKey"), 0),
-                    "candidate_groups": json_list(groups),
-                    "candidate_users": json_list(users),
-                    "process_definition_id": str(v.get("bpmnProcessId", "")),
-                    "process_definition_key": definition_key,
-                    "process_definition_version": int_or(v.get("processDefinitionVersion"), 1),
-                    "process_instance_key": int_or(v.get("processInstanceKey"), 0),
-                    "creation_date": created,
-                    "completion_date": None,
-                    "due_date": iso_to_ms(v.get("dueDate")),
-                    "follow_up_date": iso_to_ms(v.get("followUpDate")),
-                    "priority": int_or(v.get("priority"), 50),
-                    "form_key": opt_key(v.get("formKey")),
-                    "external_form_reference": opt_str(v.get("externalFormReference")),
-                    "custom_headers": json_map(str_map(v.get("customHeaders"))),
-                    "tenant_id": v.get("tenantId") or DEFAULT_TENANT,
-                },
-            )
-            self._set_candidates(conn, key, groups, users)
-        elif record.intent == "ASSIGNED":
-            update(conn, ut, {"user_task_key": key}, {"assignee": opt_str(v.get("assignee"))})
-        elif record.intent == "UPDATED":
-            self._update_user_task(conn, key, v)
-        elif record.intent in ("COMPLETED", "CANCELED"):
-            update(
-                conn,
-                ut,
-                {"user_task_key": key},
-                {"state": record.intent, "completion_date": record.timestamp},
-            )
-
-    def _update_user_task(self, conn: Connection, key: int, v: Mapping[str, Any]) -> None:
-        changed = set(str_list(v.get("changedAttributes"))) or {
-            "candidateGroupsList",
-            "candidateUsersList",
-            "dueDate",
-            "followUpDate",
-            "priority",
-        }
-        values: dict[str, Any] = {}
-        if "dueDate" in changed:
-            values["due_date"] = iso_to_ms(v.get("dueDate"))
-        if "followUpDate" in changed:
-            values["follow_up_date"] = iso_to_ms(v.get("followUpDate"))
-        if "priority" in changed:
-            values["priority"] = int_or(v.get("priority"), 50)
-        groups = users = None
-        if changed & {"candidateGroupsList", "candidateGroups"}:
-            groups = str_list(v.get("candidateGroupsList"))
-            values["candidate_groups"] = json_list(groups)
-        if changed & {"candidateUsersList", "candidateUsers"}:
-            users = str_list(v.get("candidateUsersList"))
-            values["candidate_users"] = json_list(users)
-        if values:
-            update(conn, t.user_task, {"user_task_key": key}, values)
-        if groups is not None or users is not None:
-            self._set_candidates(conn, key, groups, users)
-
-    def _set_candidates(
-        self, conn: Connection, key: int, groups: list[str] | None, users: list[str] | None
-    ) -> None:
-        c = t.user_task_candidate
-        for kind, values in (("group", groups), ("user", users)):
-            if values is None:
-                continue
-            delete(conn, c, {"user_task_key": key, "kind": kind})
-            if values:
-                insert(
-                    conn,
-                    c,
-                    [
-                        {"user_task_key": key, "kind": kind, "value": val}
-                        for val in dict.fromkeys(values)
-                    ],
-                )
+        project_user_task(conn, record, self._names_of)
 
     def _variable(self, conn: Connection, record: Record) -> None:
         if record.intent not in ("CREATED", "UPDATED"):
@@ -331,52 +251,10 @@ class QueryExporter:
         )
 
     def _incident(self, conn: Connection, record: Record) -> None:
-        v = record.value
-        inc, ei, pi = t.incident, t.element_instance, t.process_instance
-        pi_key = int_or(v.get("processInstanceKey"), 0)
-        ei_key = int_or(v.get("elementInstanceKey"), 0)
-        if record.intent == "CREATED":
-            upsert(
-                conn,
-                inc,
-                {"incident_key": record.key},
-                {
-                    "process_definition_id": str(v.get("bpmnProcessId", "")),
-                    "process_definition_key": int_or(v.get("processDefinitionKey"), 0),
-                    "process_instance_key": pi_key,
-                    "error_type": str(v.get("errorType", "UNKNOWN")),
-                    "error_message": str(v.get("errorMessage", "")),
-                    "element_id": str(v.get("elementId", "")),
-                    "element_instance_key": ei_key,
-                    "job_key": opt_key(v.get("jobKey")),
-                    "creation_time": record.timestamp,
-                    "state": "ACTIVE",
-                    "tenant_id": v.get("tenantId") or DEFAULT_TENANT,
-                },
-            )
-            update(
-                conn,
-                ei,
-                {"element_instance_key": ei_key},
-                {"has_incident": True, "incident_key": record.key},
-            )
-            update(conn, pi, {"process_instance_key": pi_key}, {"has_incident": True})
-        elif record.intent == "RESOLVED":
-            update(conn, inc, {"incident_key": record.key}, {"state": "RESOLVED"})
-            update(
-                conn,
-                ei,
-                {"element_instance_key": ei_key, "incident_key": record.key},
-                {"has_incident": False, "incident_key": None},
-            )
-            still_active = exists().where(
-                inc.c.process_instance_key == pi_key, inc.c.state == "ACTIVE"
-            )
-            conn.execute(
-                pi.update()
-                .where(pi.c.process_instance_key == pi_key)
-                .values(has_incident=select(still_active).scalar_subquery())
-            )
+        project_incident(conn, record)
+
+    def _decision_evaluation(self, conn: Connection, record: Record) -> None:
+        project_decision_evaluation(conn, record)
 
 
 _HANDLERS = {
@@ -388,4 +266,6 @@ _HANDLERS = {
     "USER_TASK": QueryExporter._user_task,
     "VARIABLE": QueryExporter._variable,
     "INCIDENT": QueryExporter._incident,
+    "DECISION_EVALUATION": QueryExporter._decision_evaluation,
+    "RESOURCE_DELETION": QueryExporter._resource_deletion,
 }

@@ -32,6 +32,8 @@ from engine.query.entities import (
     variable_item,
     visible_in_scopes,
 )
+from engine.query.exporter import QueryExporter
+from engine.query.rebuild import ensure_schema
 from engine.query.search import Entity, run_search
 
 _MAX_SCOPE_DEPTH = 256  # guards the scope walk against a corrupt (cyclic) flow-scope chain
@@ -45,8 +47,10 @@ class QueryService:
         self._schema_ready = False
 
     def create_schema(self) -> None:
-        """Create the search tables if they do not exist (idempotent)."""
-        t.metadata.create_all(self._engine, checkfirst=True)
+        """Create the search tables, or rebuild them from the record log if their schema is
+        outdated (idempotent)."""
+        with self._engine.begin() as conn:
+            ensure_schema(conn, QueryExporter().project, before_position=None)
         self._schema_ready = True
 
     @contextmanager
@@ -188,6 +192,15 @@ class QueryService:
             item["value"] = row.value
             del item["isTruncated"]
             return item
+
+    def latest_decision_evaluation_key(self) -> int | None:
+        """The key of the newest decision evaluation. Read on the engine's thread right after
+        an evaluation command, it is that evaluation's key (Camunda's decisionEvaluationKey)."""
+        with self._read() as conn:
+            found = conn.execute(
+                select(sqlalchemy.func.max(t.decision_evaluation.c.decision_evaluation_key))
+            ).scalar_one_or_none()
+            return None if found is None else int(found)
 
     # --- definitions ---------------------------------------------------------------------------
 

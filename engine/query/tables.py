@@ -182,3 +182,29 @@ incident = Table(
     Column("state", String(16), nullable=False, index=True),
     Column("tenant_id", String(255), nullable=False),
 )
+
+# One row per decision evaluation (DECISION_EVALUATION EVALUATED/FAILED), so the REST API can
+# report the ``decisionEvaluationKey`` Camunda returns from an evaluation.
+decision_evaluation = Table(
+    "q_decision_evaluation",
+    metadata,
+    Column("decision_evaluation_key", BigInteger, primary_key=True, autoincrement=False),
+    Column("decision_definition_key", BigInteger, nullable=False),
+    Column("process_instance_key", BigInteger),
+    Column("state", String(16), nullable=False),
+    Column("evaluation_date", BigInteger, nullable=False),
+    Column("tenant_id", String(255), nullable=False),
+)
+
+# The version of the tables above and of their projection. A change to either bumps it; the
+# exporter then drops the search tables and rebuilds them from the record log (they are a
+# projection, never a source). 2: decision evaluations; incidents of called instances mark
+# their callers.
+SCHEMA_VERSION = 2
+
+meta = Table(
+    "q_meta",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", Integer, nullable=False),
+)

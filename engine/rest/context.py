@@ -12,7 +12,7 @@ from typing import Any, Protocol, TypeVar
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from engine.api import EngineApi, Page, SearchResult, Sort
+from engine.api import EngineApi, JsonDict, Page, SearchResult, Sort
 from engine.query import QueryService
 from engine.rest.body import Fields, parse_key, read_json
 from engine.rest.problems import bad_request
@@ -69,21 +69,48 @@ def no_content() -> Response:
     return Response(status_code=204)
 
 
+def present(item: JsonDict) -> JsonDict:
+    """``item`` without its ``null`` properties.
+
+    Camunda 8.8 leaves absent values out of its results (its OpenAPI result properties are
+    optional but not nullable, e.g. ``endDate`` of an active instance), so a client validating
+    against that document must not see ``null``. Only the top level is pruned: nested documents
+    such as ``variables`` keep their ``null`` values, which are data.
+    """
+    return {name: value for name, value in item.items() if value is not None}
+
+
+def item_response(item: JsonDict) -> JSONResponse:
+    """A single ``*Result`` object."""
+    return JSONResponse(present(item))
+
+
+def operation_reference(body: Fields) -> int | None:
+    """``operationReference``: Camunda's int64 tag for the resulting records, must be > 0."""
+    value = body.raw("operationReference")
+    if value is None:
+        return None
+    return body.get_int("operationReference", minimum=1, maximum=2**63 - 1)
+
+
 # --- search requests and responses --------------------------------------------------------------
 
 
 def encode_cursor(values: list[Any]) -> str | None:
+    """Sort values as Camunda's ``StartCursor``/``EndCursor``: standard, padded base64."""
     if not values:
         return None
     raw = json.dumps(values, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return base64.b64encode(raw).decode()
 
 
 def decode_cursor(cursor: Any, name: str) -> list[Any]:
+    """Sort values from a cursor; URL-safe or unpadded base64 (earlier pages) is accepted too."""
     if not isinstance(cursor, str) or not cursor or len(cursor) > 1024:
         raise bad_request(f"{name}: expected a cursor from a previous page")
     try:
-        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        padded = cursor.rstrip("=") + "=" * (-len(cursor.rstrip("=")) % 4)
+        values = json.loads(base64.b64decode(padded, altchars=b"-_", validate=False))
     except (binascii.Error, ValueError):
         raise bad_request(f"{name}: not a valid cursor") from None
     return sort_values(values, name)
@@ -147,9 +174,11 @@ def parse_search(body: Fields) -> tuple[Any, list[Sort], Page]:
 
 
 def search_response(result: SearchResult) -> JSONResponse:
+    """Camunda's ``*SearchQueryResult``: ``items`` and ``page``. ``totalItems`` is an exact SQL
+    count here, never capped as Elasticsearch caps it, so ``hasMoreTotalItems`` is false."""
     return JSONResponse(
         {
-            "items": result.items,
+            "items": [present(item) for item in result.items],
             "page": {
                 "totalItems": result.total_items,
                 "hasMoreTotalItems": False,

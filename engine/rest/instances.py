@@ -15,7 +15,9 @@ from engine.rest.body import Fields
 from engine.rest.context import (
     Context,
     Endpoint,
+    item_response,
     no_content,
+    operation_reference,
     parse_search,
     path_key,
     search_response,
@@ -34,6 +36,7 @@ def _created_json(created: ProcessInstanceCreated, variables: JsonDict) -> JsonD
         "processInstanceKey": str(created.process_instance_key),
         "tenantId": created.tenant_id,
         "variables": variables,
+        "tags": [],
     }
 
 
@@ -55,6 +58,7 @@ def endpoints(ctx: Context) -> list[Endpoint]:
             "variables", "tenantId", "operationReference", "startInstructions",
             "runtimeInstructions", "awaitCompletion", "fetchVariables", "requestTimeout", "tags",
         )  # fmt: skip
+        operation_reference(body)
         by_id = body.get_str("processDefinitionId") or None
         by_key = body.get_key("processDefinitionKey")
         if (by_id is None) == (by_key is None):
@@ -100,13 +104,13 @@ def endpoints(ctx: Context) -> list[Endpoint]:
 
     async def cancel(request: Request) -> Response:
         key = path_key(request, "processInstanceKey")
-        (await ctx.body(request)).only("operationReference")
+        operation_reference((await ctx.body(request)).only("operationReference"))
         await call(lambda: engine.cancel_process_instance(key))
         return no_content()
 
     async def resolve(request: Request) -> Response:
         key = path_key(request, "incidentKey")
-        (await ctx.body(request)).only("operationReference")
+        operation_reference((await ctx.body(request)).only("operationReference"))
         await call(lambda: engine.resolve_incident(key))
         return no_content()
 
@@ -127,7 +131,7 @@ def endpoints(ctx: Context) -> list[Endpoint]:
             found = await call(lambda: fn(key))
             if found is None:
                 raise NotFound(f"{what} {key} not found")
-            return JSONResponse(found)
+            return item_response(found)
 
         return handler
 
@@ -136,7 +140,7 @@ def endpoints(ctx: Context) -> list[Endpoint]:
         Endpoint("POST", "/v2/process-instances", "createProcessInstance",
                  "Create process instance", create, pi,
                  request="ProcessInstanceCreationInstruction",
-                 response="CreateProcessInstanceResult", errors=(400, 404, 500, 504)),
+                 response="CreateProcessInstanceResult", errors=(400, 404, 500, 503, 504)),
         Endpoint("POST", "/v2/process-instances/search", "searchProcessInstances",
                  "Search process instances", searcher(query.search_process_instances), pi,
                  request="ProcessInstanceSearchQuery",
@@ -148,7 +152,7 @@ def endpoints(ctx: Context) -> list[Endpoint]:
                  params=("processInstanceKey",)),
         Endpoint("POST", "/v2/process-instances/{processInstanceKey}/cancellation",
                  "cancelProcessInstance", "Cancel process instance", cancel, pi,
-                 request="CancelProcessInstanceRequest", status=204, errors=(400, 404, 500),
+                 request="CancelProcessInstanceRequest", status=204, errors=(400, 404, 500, 503),
                  params=("processInstanceKey",)),
         Endpoint("POST", "/v2/element-instances/search", "searchElementInstances",
                  "Search element instances", searcher(query.search_element_instances), ei,
@@ -167,7 +171,7 @@ def endpoints(ctx: Context) -> list[Endpoint]:
                  response="IncidentResult", errors=(400, 404, 500), params=("incidentKey",)),
         Endpoint("POST", "/v2/incidents/{incidentKey}/resolution", "resolveIncident",
                  "Resolve incident", resolve, inc, request="IncidentResolutionRequest",
-                 status=204, errors=(400, 404, 409, 500), params=("incidentKey",)),
+                 status=204, errors=(400, 404, 409, 500, 503), params=("incidentKey",)),
         Endpoint("POST", "/v2/variables/search", "searchVariables", "Search variables",
                  searcher(query.search_variables), var, request="VariableSearchQuery",
                  response="VariableSearchQueryResult"),

@@ -32,6 +32,7 @@ _STATUS_TEXT = {
     413: "The request body is too large.",
     415: "Unsupported media type.",
     500: "An internal error occurred while processing the request.",
+    503: "The service is currently unavailable (back-pressure); retry after a backoff.",
     504: "The request timed out.",
 }
 
@@ -81,7 +82,7 @@ RESULTS: dict[str, dict[str, str]] = {
         ["processDefinitionId", "processDefinitionName", "processDefinitionVersionTag", "state",
          "tenantId"], "string") | {
         "processDefinitionVersion": "int", "startDate": "date", "endDate": "date",
-        "hasIncident": "bool"},
+        "hasIncident": "bool", "tags": "strings"},
     "ElementInstanceResult": dict.fromkeys(
         ["elementInstanceKey", "processInstanceKey", "processDefinitionKey", "incidentKey"],
         "key") | dict.fromkeys(
@@ -110,8 +111,23 @@ RESULTS: dict[str, dict[str, str]] = {
     "CreateProcessInstanceResult": {
         "processDefinitionId": "string", "processDefinitionVersion": "int",
         "processDefinitionKey": "key", "processInstanceKey": "key", "tenantId": "string",
-        "variables": "object"},
+        "variables": "object", "tags": "strings"},
     "MessagePublicationResult": {"messageKey": "key", "tenantId": "string"},
+}  # fmt: skip
+
+# The ``required`` lists of Camunda 8.8's result schemas; other properties are left out of a
+# result when they have no value (Camunda's results are not nullable).
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "ProcessInstanceResult": (
+        "processDefinitionId", "processDefinitionName", "processDefinitionVersion", "startDate",
+        "state", "hasIncident", "tenantId", "processInstanceKey", "processDefinitionKey", "tags"),
+    "ElementInstanceResult": (
+        "processDefinitionId", "startDate", "elementId", "elementName", "type", "state",
+        "hasIncident", "tenantId", "elementInstanceKey", "processInstanceKey",
+        "processDefinitionKey"),
+    "CreateProcessInstanceResult": (
+        "processDefinitionId", "processDefinitionKey", "processDefinitionVersion", "tenantId",
+        "variables", "processInstanceKey"),
 }  # fmt: skip
 
 SEARCHES: dict[str, tuple[Entity, str]] = {
@@ -181,6 +197,10 @@ _CUSTOM_FILTERS: dict[str, JsonDict] = {
     "elementInstanceState": _filter_property(Kind.ENUM, ("ACTIVE", "COMPLETED", "TERMINATED")),
     "hasElementInstanceIncident": _SHORT["bool"],
     "isLatestVersion": _SHORT["bool"],
+    "hasStartForm": _SHORT["bool"],
+    "tags": _SHORT["strings"],
+    "batchOperationId": _filter_property(Kind.STRING, ()),
+    "errorMessage": _filter_property(Kind.STRING, ()),
 }
 
 
@@ -282,32 +302,44 @@ _COMMON: dict[str, JsonDict] = {
                                   "default": 100},
          "after": "string", "before": "string"}),
     "SearchQueryPageResponse": _obj(
-        {"totalItems": "long", "hasMoreTotalItems": "bool", "startCursor": "string",
-         "endCursor": "string"}, ("totalItems",)),
+        {"totalItems": "long", "hasMoreTotalItems": "bool",
+         "startCursor": {"type": "string", "format": "base64", "nullable": True},
+         "endCursor": {"type": "string", "format": "base64", "nullable": True}},
+        ("totalItems",)),
     "TopologyResponse": _obj(
         {"brokers": {"type": "array", "items": _obj(
             {"nodeId": "int", "host": "string", "port": "int", "version": "string",
              "partitions": {"type": "array", "items": _obj(
-                 {"partitionId": "int", "role": "string", "health": "string"})}})},
-         "clusterId": "string", "clusterSize": "int", "partitionsCount": "int",
+                 {"partitionId": "int",
+                  "role": {"type": "string", "enum": ["leader", "follower", "inactive"]},
+                  "health": {"type": "string", "enum": ["healthy", "unhealthy", "dead"]}},
+                 ("partitionId", "role", "health"))},
+             }, ("nodeId", "host", "port", "partitions", "version"))},
+         "clusterSize": "int", "partitionsCount": "int",
          "replicationFactor": "int", "gatewayVersion": "string",
-         "lastCompletedChangeId": "string"}),
+         "lastCompletedChangeId": "string"},
+        ("brokers", "clusterSize", "partitionsCount", "replicationFactor", "gatewayVersion",
+         "lastCompletedChangeId")),
     "DeploymentResult": _obj(
         {"deploymentKey": "key", "tenantId": "string",
-         "deployments": {"type": "array", "items": {"type": "object"}}}),
+         "deployments": {"type": "array", "items": _obj(
+             {kind: {"type": "object"} for kind in (
+                 "processDefinition", "decisionDefinition", "decisionRequirements", "form")})}},
+        ("tenantId", "deploymentKey", "deployments")),
     "EvaluateDecisionResult": _obj(
         {"decisionDefinitionId": "string", "decisionDefinitionName": "string",
          "decisionDefinitionVersion": "int", "decisionDefinitionKey": "key",
          "decisionRequirementsId": "string", "decisionRequirementsKey": "key",
          "output": "string", "failedDecisionDefinitionId": "string",
          "failureMessage": "string", "tenantId": "string", "decisionEvaluationKey": "key",
+         "decisionInstanceKey": {**_SHORT["key"], "deprecated": True},
          "evaluatedDecisions": {"type": "array", "items": {"type": "object"}}}),
 }  # fmt: skip
 
 
 def _schemas() -> JsonDict:
     schemas: JsonDict = dict(_COMMON) | _REQUESTS
-    schemas.update({name: _obj(props) for name, props in RESULTS.items()})
+    schemas.update({name: _obj(props, REQUIRED.get(name, ())) for name, props in RESULTS.items()})
     for query_name, (entity, item) in SEARCHES.items():
         schemas[query_name] = _search_query(entity)
         schemas[_RESULT_LISTS[query_name]] = _obj(

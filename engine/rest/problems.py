@@ -5,7 +5,8 @@ Hierarchy::
     ApiProblem                 an HTTP-level refusal (400 malformed body, 401, 413, 415 …)
     engine.errors.EngineError  raised by the engine or the query service; mapped by its class:
                                NotFound 404, InvalidArgument 400, FailedPrecondition 409,
-                               AlreadyExists 409, ResourceExhausted 429, Unimplemented 501
+                               AlreadyExists 409, ResourceExhausted 503 (as Camunda's
+                               gateway answers back-pressure), Unimplemented 501
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import structlog
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from engine.errors import EngineError
+from engine.errors import EngineError, ResourceExhausted
 
 log = structlog.get_logger(__name__)
 
@@ -65,11 +66,18 @@ async def handle_api_problem(request: Request, exc: Exception) -> Response:
     return problem_response(exc.status, exc.title, exc.detail, request.url.path, exc.headers)
 
 
+def engine_error_status(exc: EngineError) -> int:
+    """The HTTP status Camunda's REST gateway uses for an engine refusal. Back-pressure
+    (RESOURCE_EXHAUSTED) is 503 Service Unavailable there, not 429."""
+    return 503 if isinstance(exc, ResourceExhausted) else exc.http_status
+
+
 async def handle_engine_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, EngineError)
-    if exc.http_status >= 500:
+    status = engine_error_status(exc)
+    if status >= 500:
         log.warning("engine refused request", path=request.url.path, error=type(exc).__name__)
-    return problem_response(exc.http_status, exc.title, exc.message, request.url.path)
+    return problem_response(status, exc.title, exc.message, request.url.path)
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> Response:

@@ -14,7 +14,14 @@ from engine.api import (
     Resource,
 )
 from engine.errors import NotFound
-from engine.rest.context import Context, Endpoint, parse_search, path_key, search_response
+from engine.rest.context import (
+    Context,
+    Endpoint,
+    item_response,
+    parse_search,
+    path_key,
+    search_response,
+)
 from engine.rest.problems import ApiProblem, bad_request
 
 VERSION = "8.8.0"  # the Camunda version whose REST API this implements
@@ -33,7 +40,6 @@ def topology_json(ctx: Context) -> JsonDict:
     }
     return {
         "brokers": [broker],
-        "clusterId": None,
         "clusterSize": 1,
         "partitionsCount": 1,
         "replicationFactor": 1,
@@ -119,7 +125,9 @@ def _evaluated(d: EvaluatedDecision) -> JsonDict:
     }
 
 
-def evaluation_json(r: DecisionEvaluationResult) -> JsonDict:
+def evaluation_json(r: DecisionEvaluationResult, evaluation_key: int | None) -> JsonDict:
+    """Camunda's ``EvaluateDecisionResult``."""
+    key = None if evaluation_key is None else str(evaluation_key)
     return {
         "decisionDefinitionId": r.decision_id,
         "decisionDefinitionName": r.decision_name,
@@ -128,11 +136,12 @@ def evaluation_json(r: DecisionEvaluationResult) -> JsonDict:
         "decisionRequirementsId": r.decision_requirements_id,
         "decisionRequirementsKey": str(r.decision_requirements_key),
         "output": r.decision_output,
+        # Empty on success, as Camunda's gateway copies them from the evaluation record.
         "failedDecisionDefinitionId": r.failed_decision_id,
         "failureMessage": r.failure_message,
         "tenantId": r.tenant_id,
-        # The engine API does not report an evaluation key; Camunda's is informational only.
-        "decisionEvaluationKey": None,
+        "decisionEvaluationKey": key,
+        "decisionInstanceKey": key,  # deprecated alias Camunda still returns
         "evaluatedDecisions": [_evaluated(d) for d in r.evaluated_decisions],
     }
 
@@ -199,12 +208,17 @@ def endpoints(ctx: Context) -> list[Endpoint]:
             raise bad_request("decisionDefinitionId or decisionDefinitionKey: give exactly one")
         variables = body.variables()
         tenant = body.get_str("tenantId", default="<default>")
-        result = await call(
-            lambda: engine.evaluate_decision(
+
+        def run() -> tuple[DecisionEvaluationResult, int | None]:
+            result = engine.evaluate_decision(
                 decision_id=by_id, decision_key=by_key, variables=variables, tenant_id=tenant
             )
-        )
-        return JSONResponse(evaluation_json(result))
+            # The command has committed its DECISION_EVALUATION record on this thread, and
+            # nothing else ran since, so the newest evaluation is this one.
+            return result, query.latest_decision_evaluation_key()
+
+        result, evaluation_key = await call(run)
+        return item_response(evaluation_json(result, evaluation_key))
 
     async def search_processes(request: Request) -> Response:
         flt, sort, page = parse_search(await ctx.body(request))
@@ -217,7 +231,7 @@ def endpoints(ctx: Context) -> list[Endpoint]:
         found = await call(lambda: query.get_process_definition(key))
         if found is None:
             raise NotFound(f"process definition {key} not found")
-        return JSONResponse(found)
+        return item_response(found)
 
     async def process_xml(request: Request) -> Response:
         key = path_key(request, "processDefinitionKey")
@@ -237,7 +251,7 @@ def endpoints(ctx: Context) -> list[Endpoint]:
         found = await call(lambda: query.get_decision_definition(key))
         if found is None:
             raise NotFound(f"decision definition {key} not found")
-        return JSONResponse(found)
+        return item_response(found)
 
     pd, dd, pk, dk = (
         "Process definition",
@@ -250,13 +264,13 @@ def endpoints(ctx: Context) -> list[Endpoint]:
                  "Cluster", response="TopologyResponse", errors=(500,)),
         Endpoint("POST", "/v2/deployments", "createDeployment", "Deploy resources", deploy,
                  "Resource", request="DeploymentRequest", response="DeploymentResult",
-                 errors=(400, 413, 415, 500), multipart=True),
+                 errors=(400, 413, 415, 500, 503), multipart=True),
         Endpoint("POST", "/v2/messages/publication", "publishMessage", "Publish a message",
                  publish, "Message", request="MessagePublicationRequest",
-                 response="MessagePublicationResult", errors=(400, 409, 500)),
+                 response="MessagePublicationResult", errors=(400, 409, 500, 503)),
         Endpoint("POST", "/v2/decision-definitions/evaluation", "evaluateDecision",
                  "Evaluate decision", evaluate, dd, request="DecisionEvaluationInstruction",
-                 response="EvaluateDecisionResult", errors=(400, 404, 500)),
+                 response="EvaluateDecisionResult", errors=(400, 404, 500, 503)),
         Endpoint("POST", "/v2/decision-definitions/search", "searchDecisionDefinitions",
                  "Search decision definitions", search_decisions, dd,
                  request="DecisionDefinitionSearchQuery",

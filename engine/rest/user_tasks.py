@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from engine.errors import FailedPrecondition, NotFound
 from engine.query.projection import iso_with_offset_to_ms
@@ -14,6 +14,7 @@ from engine.rest.body import Fields
 from engine.rest.context import (
     Context,
     Endpoint,
+    item_response,
     no_content,
     parse_search,
     path_key,
@@ -73,12 +74,12 @@ def endpoints(ctx: Context) -> list[Endpoint]:
         task = await call(lambda: query.get_user_task(key))
         if task is None:
             raise NotFound(f"user task {key} not found")
-        return JSONResponse(task)
+        return item_response(task)
 
     async def form(request: Request) -> Response:
         key = path_key(request, _KEY)
         found = await call(lambda: query.get_user_task_form(key))
-        return no_content() if found is None else JSONResponse(found)
+        return no_content() if found is None else item_response(found)
 
     async def variables(request: Request) -> Response:
         key = path_key(request, _KEY)
@@ -109,6 +110,12 @@ def endpoints(ctx: Context) -> list[Endpoint]:
         body = (await ctx.body(request)).only("changeset", "action")
         changes = _changeset(body)
         action = body.get_str("action")
+        if not changes and not action:
+            # Camunda's request validator refuses an update that changes nothing (400).
+            raise bad_request(
+                'No update data provided. Provide at least an "action" or a non-null value '
+                'for a supported attribute in the "changeset".'
+            )
         return await command(
             key, "update", lambda: engine.update_user_task(key, changes, action=action)
         )
@@ -133,7 +140,7 @@ def endpoints(ctx: Context) -> list[Endpoint]:
                  response="UserTaskResult", errors=(400, 401, 404, 500), params=(_KEY,)),
         Endpoint("PATCH", f"{base}/{{userTaskKey}}", "updateUserTask", "Update user task",
                  update, tag, request="UserTaskUpdateRequest", status=204,
-                 errors=(400, 404, 409, 500), params=(_KEY,)),
+                 errors=(400, 404, 409, 500, 503), params=(_KEY,)),
         Endpoint("GET", f"{base}/{{userTaskKey}}/form", "getUserTaskForm", "Get user task form",
                  form, tag, response="FormResult", errors=(400, 404, 500), params=(_KEY,)),
         Endpoint("POST", f"{base}/{{userTaskKey}}/variables/search", "searchUserTaskVariables",
@@ -142,11 +149,11 @@ def endpoints(ctx: Context) -> list[Endpoint]:
                  response="VariableSearchQueryResult", errors=(400, 404, 500), params=(_KEY,)),
         Endpoint("POST", f"{base}/{{userTaskKey}}/assignment", "assignUserTask",
                  "Assign user task", assign, tag, request="UserTaskAssignmentRequest",
-                 status=204, errors=(400, 404, 409, 500), params=(_KEY,)),
+                 status=204, errors=(400, 404, 409, 500, 503), params=(_KEY,)),
         Endpoint("DELETE", f"{base}/{{userTaskKey}}/assignee", "unassignUserTask",
                  "Unassign user task", unassign, tag, status=204,
-                 errors=(400, 404, 409, 500), params=(_KEY,)),
+                 errors=(400, 404, 409, 500, 503), params=(_KEY,)),
         Endpoint("POST", f"{base}/{{userTaskKey}}/completion", "completeUserTask",
                  "Complete user task", complete, tag, request="UserTaskCompletionRequest",
-                 status=204, errors=(400, 404, 409, 500), params=(_KEY,)),
+                 status=204, errors=(400, 404, 409, 500, 503), params=(_KEY,)),
     ]  # fmt: skip

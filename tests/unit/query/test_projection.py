@@ -227,3 +227,13 @@ def test_tables_come_back_after_the_first_transaction_rolls_back(log: Any) -> No
             exporter.export(conn, log.exported)
         count = conn.exec_driver_sql("select count(*) from q_process_definition").scalar()
     assert count == 1
+
+
+def test_deleted_resources_leave_the_definition_searches(log: Any, query: QueryService) -> None:
+    log.deploy_process(key=100, version=1)
+    log.deploy_process(key=101, version=2)
+    log.start_instance(1)
+    log.emit("RESOURCE_DELETION", "DELETED", 101, {"resourceKey": 101, "tenantId": "<default>"})
+    assert [d["processDefinitionKey"] for d in query.search_process_definitions().items] == ["100"]
+    assert query.get_process_definition_xml(101) is None
+    assert query.get_process_instance(1) is not None  # instances are not part of the deletion

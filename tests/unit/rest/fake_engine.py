@@ -299,6 +299,8 @@ class FakeEngine:
     def evaluate_decision(self, **kwargs: Any) -> DecisionEvaluationResult:
         if kwargs.get("decision_id") != "Decision_RiskLevel":
             raise NotFound(f"no decision with id '{kwargs.get('decision_id')}'")
+        value = {"decisionKey": 7, "decisionId": "Decision_RiskLevel", "tenantId": "<default>"}
+        self.emit("DECISION_EVALUATION", "EVALUATED", self.key(), value)
         return DecisionEvaluationResult("Decision_RiskLevel", "风险等级", 7, 1, "Drg", 6, '"高"')
 
     def assign_user_task(

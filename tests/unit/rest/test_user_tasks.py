@@ -52,7 +52,7 @@ async def test_claiming_a_task_someone_else_holds(client: httpx.AsyncClient, tas
     assert (await client.post(url, json={"assignee": "wang.fang"})).status_code == 204
     assert (await client.delete(f"/v2/user-tasks/{task_key}/assignee")).status_code == 204
     task = (await client.get(f"/v2/user-tasks/{task_key}")).json()
-    assert task["assignee"] is None
+    assert "assignee" not in task  # Camunda leaves absent values out; it never sends null
 
 
 async def test_unknown_and_malformed_keys(client: httpx.AsyncClient, task_key: str) -> None:

@@ -1,0 +1,79 @@
+"""Custom search filters: variable values, and process instance filters that look at other
+tables (element instances, incidents) or at features the embedded engine does not have."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, null, select, true
+
+from engine.errors import InvalidArgument
+from engine.query import tables as t
+from engine.query.search import Field, Kind, field_condition
+
+_pi = t.process_instance
+_ei = t.element_instance
+
+_v = t.variable
+_VALUE = Field(_v.c.value, Kind.STRING)
+
+
+def variable_filters(scope: ColumnElement[Any]) -> Any:
+    """A custom filter: ``[{name, value}]``, each an existing variable in ``scope``."""
+
+    def build(value: Any, path: str) -> ColumnElement[bool]:
+        if not isinstance(value, list):
+            raise InvalidArgument(f"{path}: expected an array of {{name, value}} objects")
+        conditions: list[ColumnElement[bool]] = []
+        for i, item in enumerate(value):
+            item_path = f"{path}[{i}]"
+            if not isinstance(item, Mapping) or not isinstance(item.get("name"), str):
+                raise InvalidArgument(f"{item_path}.name: expected a string")
+            if "value" not in item:
+                raise InvalidArgument(f"{item_path}.value: required")
+            # IN (subquery) rather than a correlated EXISTS: SQLite then drives the search
+            # from the variable-name index instead of scanning every candidate row.
+            matching = select(_v.c.scope_key).where(
+                _v.c.name == item["name"],
+                field_condition(_VALUE, item["value"], f"{item_path}.value"),
+            )
+            conditions.append(scope.in_(matching))
+        return and_(true(), *conditions)
+
+    return build
+
+
+def element_filter(f: Field) -> Any:
+    """A process instance filter on its element instances (any element matching)."""
+
+    def build(value: Any, path: str) -> ColumnElement[bool]:
+        cond = field_condition(f, value, path)
+        return _pi.c.process_instance_key.in_(select(_ei.c.process_instance_key).where(cond))
+
+    return build
+
+
+def incident_message_filter(value: Any, path: str) -> ColumnElement[bool]:
+    """``errorMessage``: instances with an open incident whose message matches."""
+    cond = field_condition(Field(t.incident.c.error_message, Kind.STRING), value, path)
+    open_incidents = select(t.incident.c.process_instance_key).where(
+        t.incident.c.state == "ACTIVE", cond
+    )
+    return _pi.c.process_instance_key.in_(open_incidents)
+
+
+def tags_filter(value: Any, path: str) -> ColumnElement[bool]:
+    """``tags``: instances carrying all of them. The embedded engine has no tags."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InvalidArgument(f"{path}: expected an array of tags")
+    return true() if not value else false()
+
+
+# Batch operations do not exist in the embedded engine: an instance's batchOperationId is absent.
+_NO_BATCH_OPERATION = Field(null(), Kind.STRING)
+
+
+def batch_operation_filter(value: Any, path: str) -> ColumnElement[bool]:
+    """``batchOperationId``: never set here, so only ``$exists: false`` (or ``$neq``) match."""
+    return field_condition(_NO_BATCH_OPERATION, value, path)
