@@ -13,8 +13,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import os
+import re
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -25,39 +30,81 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pyzeebe import ZeebeClient, ZeebeWorker, create_insecure_channel
+import grpc
+from pyzeebe import ZeebeClient, ZeebeWorker
+from pyzeebe.channel.channel_options import get_channel_options
 
 from bench import models
-from bench.noop_gateway import NoopGateway
-from engine.api import Exporter, JobActivationRequest, Record, Resource
-from engine.clock import Clock
-from engine.server import HostedEngine, default_engine_factory
+from engine.api import JobActivationRequest, Resource
 from engine.testing import EngineHarness
 from wenping.logging import configure_logging
-from wenping.settings import EngineSettings
 
+REPO = Path(__file__).resolve().parent.parent
 JOB = "bench-work"
 TUNED = {"max_jobs_to_activate": 32, "max_running_jobs": 64}
 
 
-class CompletionCounter:
-    """Exporter counting JOB COMPLETED records; ``reached`` is set at the target."""
+class CompletionCounter(grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[misc]
+    """Counts CompleteJob calls the server acknowledged; ``reached`` is set at the target."""
 
     def __init__(self) -> None:
         self.count = 0
         self.target = 0
-        self.reached = threading.Event()
+        self.reached = asyncio.Event()
 
     def expect(self, n: int) -> None:
         self.count, self.target = 0, n
         self.reached.clear()
 
-    def export(self, connection: Any, records: Sequence[Record]) -> None:
-        for record in records:
-            if record.value_type == "JOB" and record.intent == "COMPLETED":
-                self.count += 1
-        if self.target and self.count >= self.target:
-            self.reached.set()
+    async def intercept_unary_unary(
+        self, continuation: Any, client_call_details: Any, request: Any
+    ) -> Any:
+        call = await continuation(client_call_details, request)
+        method = client_call_details.method
+        if (method.decode() if isinstance(method, bytes) else method).endswith("/CompleteJob"):
+            await call  # acknowledged, i.e. committed by the engine
+            self.count += 1
+            if self.target and self.count >= self.target:
+                self.reached.set()
+        return call
+
+
+class ServerProcess:
+    """A gateway in its own process (as in production), found by the address it prints."""
+
+    def __init__(self, argv: list[str], env: dict[str, str] | None = None) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, *argv],
+            cwd=REPO,
+            env={**os.environ, **(env or {})},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            found = re.search(r"gRPC (\S+:\d+)", line)
+            if found:
+                self.address = found.group(1)
+                break
+        else:
+            raise RuntimeError(f"{argv} exited before serving")
+        # Keep draining stderr so the server never blocks on a full pipe.
+        threading.Thread(target=self.proc.stderr.read, daemon=True).start()
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def worker_channel(address: str, counter: CompletionCounter) -> grpc.aio.Channel:
+    """pyzeebe's own channel options, plus the completion counter."""
+    return grpc.aio.insecure_channel(
+        address, options=get_channel_options(None), interceptors=[counter]
+    )
 
 
 def worker(channel: Any, *, tuned: bool = True) -> ZeebeWorker:
@@ -71,24 +118,31 @@ def worker(channel: Any, *, tuned: bool = True) -> ZeebeWorker:
     return w
 
 
-async def wait_event(event: threading.Event, timeout: float) -> bool:
-    return await asyncio.to_thread(event.wait, timeout)
+async def run_worker_until(
+    channel: Any, counter: CompletionCounter, n: int, *, tuned: bool = True, timeout: float = 600
+) -> float:
+    """Start a worker, wait for ``n`` acknowledged completions; return jobs/s."""
+    counter.expect(n)
+    w = worker(channel, tuned=tuned)
+    started = time.perf_counter()
+    running = asyncio.ensure_future(w.work())
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(counter.reached.wait(), timeout)
+    rate = counter.count / (time.perf_counter() - started)
+    await w.stop()
+    await running
+    return rate
 
 
 async def baseline(n: int) -> float:
-    gateway = NoopGateway(n)
-    address = gateway.start()
-    channel = create_insecure_channel(grpc_address=address)
-    w = worker(channel)
-    started = time.perf_counter()
-    running = asyncio.ensure_future(w.work())
-    await wait_event(gateway.done, 120)
-    elapsed = time.perf_counter() - started
-    await w.stop()
-    await running
-    await channel.close()
-    gateway.stop()
-    return n / elapsed
+    server = ServerProcess([str(REPO / "bench" / "noop_gateway.py")])
+    counter = CompletionCounter()
+    channel = worker_channel(server.address, counter)
+    try:
+        return await run_worker_until(channel, counter, n)
+    finally:
+        await channel.close()
+        server.stop()
 
 
 async def create_many(client: ZeebeClient, process_id: str, n: int, concurrency: int = 8) -> None:
@@ -100,110 +154,118 @@ async def create_many(client: ZeebeClient, process_id: str, n: int, concurrency:
     await asyncio.gather(*(creator(c) for c in share))
 
 
-async def engine_rates(
-    harness: EngineHarness, counter: CompletionCounter, args: Any
-) -> dict[str, float]:
+async def engine_rates(args: Any) -> dict[str, float]:
     out: dict[str, float] = {}
-    channel = create_insecure_channel(grpc_address=harness.grpc_address)
-    client = ZeebeClient(channel)
-    harness.call(
-        lambda e: e.deploy([Resource("bench.bpmn", models.one_task("Process_Bench", JOB))])
-    )
+    with tempfile.TemporaryDirectory() as tmp:
+        server = ServerProcess(
+            ["-m", "engine.server"],
+            {
+                "WENPING_ENGINE_DATABASE_URL": f"sqlite:///{Path(tmp) / 'engine.db'}",
+                "WENPING_ENGINE_GRPC_PORT": "0",
+                "WENPING_ENGINE_REST_PORT": "0",
+                "WENPING_LOG_LEVEL": "WARNING",
+            },
+        )
+        counter = CompletionCounter()
+        channel = worker_channel(server.address, counter)
+        client = ZeebeClient(channel)
+        try:
+            bpmn = Path(tmp) / "bench.bpmn"
+            bpmn.write_bytes(models.one_task("Process_Bench", JOB))
+            await client.deploy_resource(str(bpmn))
 
-    # (b) steady: the worker runs while instances are created.
-    w = worker(channel)
-    running = asyncio.ensure_future(w.work())
-    counter.expect(args.jobs)
-    started = time.perf_counter()
-    await create_many(client, "Process_Bench", args.jobs)
-    await wait_event(counter.reached, 300)
-    out["steady"] = counter.count / (time.perf_counter() - started)
+            # (b) steady: the worker runs while instances are created.
+            steady = asyncio.ensure_future(run_worker_until(channel, counter, args.jobs))
+            await create_many(client, "Process_Bench", args.jobs)
+            out["steady"] = await steady
 
-    # (c) latency with the worker idle (long polling).
-    latencies = []
-    for _ in range(args.latency_samples):
-        t0 = time.perf_counter()
-        await client.run_process_with_result("Process_Bench", timeout=10_000)
-        latencies.append((time.perf_counter() - t0) * 1000)
-    latencies.sort()
-    out["p50"] = statistics.median(latencies)
-    out["p99"] = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    await w.stop()
-    await running
+            # (c) latency with the worker idle (long polling).
+            w = worker(channel)
+            running = asyncio.ensure_future(w.work())
+            latencies = []
+            for _ in range(args.latency_samples):
+                t0 = time.perf_counter()
+                await client.run_process_with_result("Process_Bench", timeout=10_000)
+                latencies.append((time.perf_counter() - t0) * 1000)
+            latencies.sort()
+            out["p50"] = statistics.median(latencies)
+            out["p99"] = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+            await w.stop()
+            await running
 
-    # (d) a backlog, then the worker.
-    await create_many(client, "Process_Bench", args.backlog)
-    counter.expect(args.backlog)
-    w = worker(channel)
-    started = time.perf_counter()
-    running = asyncio.ensure_future(w.work())
-    await wait_event(counter.reached, 600)
-    out["drain"] = counter.count / (time.perf_counter() - started)
-    await w.stop()
-    await running
-
-    # pyzeebe's defaults on a small backlog, for contrast (bounded in time).
-    await create_many(client, "Process_Bench", 200)
-    counter.expect(200)
-    w = worker(channel, tuned=False)
-    started = time.perf_counter()
-    running = asyncio.ensure_future(w.work())
-    await wait_event(counter.reached, args.default_window)
-    out["defaults"] = counter.count / (time.perf_counter() - started)
-    await w.stop()
-    await running
-    await channel.close()
+            # (d) a backlog, then the worker; then pyzeebe's defaults on a small backlog.
+            await create_many(client, "Process_Bench", args.backlog)
+            out["drain"] = await run_worker_until(channel, counter, args.backlog)
+            await create_many(client, "Process_Bench", 200)
+            out["defaults"] = await run_worker_until(
+                channel, counter, 200, tuned=False, timeout=args.default_window
+            )
+        finally:
+            await channel.close()
+            server.stop()
     return out
 
 
-def step_costs(engine: HostedEngine, args: Any) -> dict[str, float]:
+def step_costs(h: EngineHarness, args: Any) -> dict[str, float]:
     """Per-step costs measured on the engine thread, through EngineApi (no gRPC)."""
-    engine.deploy([Resource("loop.bpmn", models.loop("Process_Loop", "bench-step"))])
-    engine.deploy([Resource("one.bpmn", models.one_task("Process_One", "bench-one"))])
-    engine.deploy([Resource("empty.bpmn", models.empty("Process_Empty"))])
+    h.call(lambda e: e.deploy([Resource("loop.bpmn", models.loop("Process_Loop", "bench-step"))]))
+    h.call(lambda e: e.deploy([Resource("one.bpmn", models.one_task("Process_One", "bench-one"))]))
+    h.call(lambda e: e.deploy([Resource("empty.bpmn", models.empty("Process_Empty"))]))
     request = JobActivationRequest("bench-step", "bench", 60_000, 1)
 
-    def step() -> float:
-        t0 = time.perf_counter()
-        (job,) = engine.activate_jobs(request)
-        engine.complete_job(job.key, {"more": True})
-        return time.perf_counter() - t0
+    def steps(engine: Any, n: int) -> list[float]:
+        out = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            (job,) = engine.activate_jobs(request)
+            engine.complete_job(job.key, {"more": True})
+            out.append(time.perf_counter() - t0)
+        return out
 
     out: dict[str, float] = {}
-    engine.create_process_instance(bpmn_process_id="Process_Loop", variables={"more": True})
-    # Each round completes the task and both gateways: about 3 elements.
-    small = [step() for _ in range(9)][-7:]  # around 20 completed elements
-    for _ in range(123):
-        step()
-    large = [step() for _ in range(7)]  # around 400 completed elements
+    h.call(
+        lambda e: e.create_process_instance(
+            bpmn_process_id="Process_Loop", variables={"more": True}
+        )
+    )
+    # Each round completes the task and both gateways: three elements.
+    small = h.call(lambda e: steps(e, 9))[-7:]  # around 20 completed elements
+    h.call(lambda e: steps(e, 123), timeout_s=300)
+    large = h.call(lambda e: steps(e, 7))  # around 400 completed elements
     out["elements_20"] = statistics.median(small) * 1000
     out["elements_400"] = statistics.median(large) * 1000
 
     one = JobActivationRequest("bench-one", "bench", 60_000, 1)
 
-    def one_instance() -> float:
-        t0 = time.perf_counter()
-        engine.create_process_instance(bpmn_process_id="Process_One")
-        (job,) = engine.activate_jobs(one)
-        engine.complete_job(job.key, {})
-        return time.perf_counter() - t0
+    def instances(engine: Any, n: int) -> list[float]:
+        out = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            engine.create_process_instance(bpmn_process_id="Process_One")
+            (job,) = engine.activate_jobs(one)
+            engine.complete_job(job.key, {})
+            out.append(time.perf_counter() - t0)
+        return out
 
     def fill(total: int) -> None:
-        for _ in range(total):
-            engine.create_process_instance(bpmn_process_id="Process_Empty")
+        done = 0
+        while done < total:
+            batch = min(2000, total - done)
+            h.call(
+                lambda e, b=batch: [  # type: ignore[misc]
+                    e.create_process_instance(bpmn_process_id="Process_Empty") for _ in range(b)
+                ],
+                timeout_s=300,
+            )
+            done += batch
 
     fill(1000)
-    out["stored_small"] = statistics.median(one_instance() for _ in range(200)) * 1000
+    out["stored_small"] = statistics.median(h.call(lambda e: instances(e, 200), timeout_s=300))
+    out["stored_small"] *= 1000
     fill(args.stored - 1000)
-    out["stored_large"] = statistics.median(one_instance() for _ in range(200)) * 1000
+    out["stored_large"] = statistics.median(h.call(lambda e: instances(e, 200), timeout_s=300))
+    out["stored_large"] *= 1000
     return out
-
-
-def harness(tmp: Path, counter: CompletionCounter) -> EngineHarness:
-    def factory(settings: EngineSettings, clock: Clock, exporters: Sequence[Exporter]) -> Any:
-        return default_engine_factory(settings, clock, [*exporters, counter])
-
-    return EngineHarness(tmp, engine_factory=factory, enable_rest=False)
 
 
 def row(name: str, value: str, target: str, ratio: float | None, ok: bool | None) -> str:
@@ -227,14 +289,15 @@ async def main(argv: Sequence[str] | None = None) -> None:
     log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
     log("(a) baseline …")
     base = await baseline(args.jobs)
-    counter = CompletionCounter()
+    log(f"    {base:.0f} jobs/s")
+    log("(b)(c)(d) engine process over gRPC …")
+    rates = await engine_rates(args)
+    log(f"    {rates}")
     with tempfile.TemporaryDirectory() as tmp:
-        h = harness(Path(tmp), counter)
+        h = EngineHarness(Path(tmp), enable_rest=False)
         try:
-            log("(b)(c)(d) engine over gRPC …")
-            rates = await engine_rates(h, counter, args)
-            log(f"(e) per-step costs (filling {args.stored} instances) …")
-            costs = h.call(lambda e: step_costs(e, args))  # type: ignore[arg-type]
+            log(f"(e) per-step costs in-process (filling {args.stored:,} instances) …")
+            costs = step_costs(h, args)
         finally:
             h.stop()
 

@@ -1,14 +1,16 @@
 """A gateway that does no work: the baseline for the engine benchmark.
 
 ActivateJobs hands out made-up jobs at once and CompleteJob only counts, so a pyzeebe worker
-against it measures the cost of pyzeebe and gRPC alone. It runs in its own thread and loop, as
-the engine does under the harness, so both sides of the comparison share the process alike.
+against it measures the cost of pyzeebe and gRPC alone. ``python bench/noop_gateway.py`` runs it
+as its own process (as the engine runs), printing ``gRPC 127.0.0.1:PORT`` once it serves;
+:class:`NoopGateway` runs it in a thread instead.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import sys
 import threading
 from collections.abc import AsyncIterator
 from typing import Any
@@ -85,3 +87,17 @@ class NoopGateway:
         if self._loop is not None and self._stop is not None:
             self._loop.call_soon_threadsafe(self._stop.set)
             self._thread.join(10)
+
+
+async def _serve_forever() -> None:
+    server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
+    pb_grpc.add_GatewayServicer_to_server(_NoopServicer(threading.Event(), 0), server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    sys.stderr.write(f"gRPC 127.0.0.1:{port}\n")
+    sys.stderr.flush()
+    await server.wait_for_termination()
+
+
+if __name__ == "__main__":
+    asyncio.run(_serve_forever())

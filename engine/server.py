@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import os
 import signal
 import socket
@@ -21,10 +20,11 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol, TypeVar
 
 import structlog
+import uvicorn
 
 from engine.api import EngineApi, Exporter
 from engine.clock import Clock, ControlledClock, SystemClock
-from engine.errors import EngineError
+from engine.errors import EngineError, FailedPrecondition
 from engine.gateway import JobDispatcher, RunningGateway, start_gateway
 from wenping.settings import EngineSettings
 
@@ -49,22 +49,9 @@ def default_engine_factory(
     settings: EngineSettings, clock: Clock, exporters: Sequence[Exporter]
 ) -> HostedEngine:
     """Build the real runtime, ``engine.runtime.Engine``."""
-    runtime: Any = importlib.import_module("engine.runtime")
-    engine: HostedEngine = runtime.Engine(settings, clock=clock, exporters=exporters)
-    return engine
+    from engine.runtime import Engine
 
-
-def _rest_module() -> tuple[Any, Any] | None:
-    """``(engine.rest, engine.query)`` once the REST API exists, else ``None``."""
-    try:
-        rest: Any = importlib.import_module("engine.rest")
-        query: Any = importlib.import_module("engine.query")
-    except ImportError:
-        return None
-    needed = (getattr(rest, "create_app", None), getattr(query, "QueryService", None))
-    if not all(needed) or not callable(getattr(query, "query_exporter", None)):
-        return None
-    return rest, query
+    return Engine(settings, clock=clock, exporters=exporters)
 
 
 class EngineHost:
@@ -117,15 +104,13 @@ class EngineHost:
     async def start(self) -> None:
         """Open the engine, then start gRPC and REST. Raises :class:`EngineError` on refusal."""
         self._wakeup = asyncio.Event()
-        rest = _rest_module() if self._enable_rest else None
-        if rest is None and self._enable_rest:
-            log.warning("REST API not available yet; serving gRPC only")
         exporters = list(self._exporters)
-        if rest is not None:
-            check = getattr(rest[0], "check_exposure", None)
-            if callable(check):
-                check(self.settings)
-            exporters.append(rest[1].query_exporter())
+        if self._enable_rest:
+            from engine.query import query_exporter
+            from engine.rest import check_exposure
+
+            check_exposure(self.settings)  # refuse an unauthenticated public REST API first
+            exporters.append(query_exporter())
         engine = self._factory(self.settings, self.clock, exporters)
         engine.open()
         self._engine = engine
@@ -136,44 +121,47 @@ class EngineHost:
                 port=self.settings.grpc_port,
                 long_poll_default_ms=self.settings.long_poll_default_ms,
             )
-            if rest is not None:
-                await self._start_rest(engine, rest)
+            if self._enable_rest:
+                await self._start_rest(engine)
         except BaseException:
             await self.stop()
             raise
         self._remove_wakeup = engine.add_wakeup_listener(self.wake)
         log.info("engine started", grpc_port=self.grpc_port, rest_port=self.rest_port)
 
-    async def _start_rest(self, engine: HostedEngine, rest: tuple[Any, Any]) -> None:
-        import uvicorn
+    async def _start_rest(self, engine: HostedEngine) -> None:
+        from engine.query import QueryService
+        from engine.rest import create_app
 
-        rest_module, query_module = rest
-        query = query_module.QueryService(getattr(engine, "sql_engine"))  # noqa: B009
+        sql_engine = getattr(engine, "sql_engine", None)
+        if sql_engine is None:
+            raise FailedPrecondition("the engine exposes no sql_engine for the REST API's queries")
+        query = QueryService(sql_engine)
 
         async def call(fn: Callable[[], T]) -> T:
             # uvicorn serves on this very loop, so the engine can be called directly.
             return fn()
 
-        app = rest_module.create_app(engine, query, self.settings, call=call)
+        app = create_app(engine, query, self.settings, call=call)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         try:
             sock.bind((self.settings.rest_host, self.settings.rest_port))
         except OSError as exc:
             sock.close()
-            raise _AddressInUse(
+            raise FailedPrecondition(
                 f"cannot listen for REST on {self.settings.rest_host}:{self.settings.rest_port}: "
                 f"{exc.strerror}"
             ) from None
         sock.listen(128)
         self._rest_socket = sock
         config = uvicorn.Config(app, lifespan="off", log_config=None, access_log=False)
-        server = _quiet_uvicorn_class()(config)
+        server = _QuietUvicorn(config)
         self._uvicorn = server
         self._uvicorn_task = asyncio.ensure_future(server.serve(sockets=[sock]))
         while not server.started:
             if self._uvicorn_task.done():
                 self._uvicorn_task.result()  # raises what stopped it
-                raise _AddressInUse("the REST server stopped during start-up")
+                raise FailedPrecondition("the REST server stopped during start-up")
             await asyncio.sleep(0.005)
 
     def wake(self) -> None:
@@ -232,21 +220,12 @@ class EngineHost:
                     self._engine = None
 
 
-def _quiet_uvicorn_class() -> Any:
-    import uvicorn
+class _QuietUvicorn(uvicorn.Server):
+    """uvicorn without its signal handling: this process's signals belong to the host."""
 
-    class QuietUvicorn(uvicorn.Server):
-        """uvicorn without its signal handling: this process's signals belong to the host."""
-
-        @contextlib.contextmanager
-        def capture_signals(self) -> Iterator[None]:
-            yield
-
-    return QuietUvicorn
-
-
-class _AddressInUse(EngineError):
-    grpc_code = "FAILED_PRECONDITION"
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
 
 
 async def serve(

@@ -123,7 +123,7 @@ class EngineHarness:
 
     # --- driving the engine -----------------------------------------------------------------
 
-    def call(self, fn: Callable[[EngineApi], T]) -> T:
+    def call(self, fn: Callable[[EngineApi], T], *, timeout_s: float = CALL_TIMEOUT_S) -> T:
         """Run ``fn(engine)`` on the engine's loop thread and return its result."""
         loop = self._loop
         if loop is None or not self._thread.is_alive():
@@ -135,7 +135,7 @@ class EngineHarness:
             return fn(self._host.engine)
 
         future: Future[T] = asyncio.run_coroutine_threadsafe(invoke(), loop)
-        return future.result(CALL_TIMEOUT_S)
+        return future.result(timeout_s)
 
     def advance_clock(self, ms: int) -> None:
         """Move the clock forward and return once every piece of work due by then is done."""

@@ -12,22 +12,15 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import grpc
-import structlog
 from pyzeebe.proto import gateway_pb2 as pb
 from pyzeebe.proto import gateway_pb2_grpc as pb_grpc
 
 from engine import api
-from engine.errors import (
-    InvalidArgument,
-    NotFound,
-    Unimplemented,
-)
+from engine.errors import InvalidArgument, NotFound, Unimplemented
 from engine.gateway import convert
 from engine.gateway.jobs import JobDispatcher, JobStream
 from engine.gateway.results import result_from_history
 from engine.gateway.rpc import rpc as _rpc
-
-log = structlog.get_logger(__name__)
 
 GATEWAY_VERSION = "8.8.0"
 DEFAULT_REQUEST_TIMEOUT_MS = 15_000
@@ -105,8 +98,10 @@ class GatewayServicer(pb_grpc.GatewayServicer):
 
     # --- process instances ------------------------------------------------------------------
 
-    def _create(self, request: pb.CreateProcessInstanceRequest) -> api.ProcessInstanceCreated:
-        variables = convert.parse_variables(request.variables, "variables")
+    def _create(
+        self, request: pb.CreateProcessInstanceRequest, field: str = "variables"
+    ) -> api.ProcessInstanceCreated:
+        variables = convert.parse_variables(request.variables, field)
         common: dict[str, Any] = {
             "variables": variables,
             "start_element_ids": tuple(i.elementId for i in request.startInstructions),
@@ -144,18 +139,16 @@ class GatewayServicer(pb_grpc.GatewayServicer):
     async def CreateProcessInstanceWithResult(
         self, request: pb.CreateProcessInstanceWithResultRequest, context: Any
     ) -> pb.CreateProcessInstanceWithResultResponse:
-        # Validate before creating, so a bad request never leaves an instance behind.
-        convert.parse_variables(request.request.variables, "request.variables")
-        created = self._create(request.request)
+        created = self._create(request.request, "request.variables")
         fetch = tuple(request.fetchVariables)
         future = self._engine.instance_result(created.process_instance_key, fetch)
         if future.done() and isinstance(future.exception(), NotFound):
             # The instance may have completed inside the create command itself, before there
             # was anything to wait on; its record log then holds the answer.
             future = result_from_history(self._engine, created, fetch)
-        timeout_ms = (
-            request.requestTimeout if request.requestTimeout > 0 else (self._request_timeout_ms)
-        )
+        timeout_ms = request.requestTimeout
+        if timeout_ms <= 0:
+            timeout_ms = self._request_timeout_ms
         try:
             result = await asyncio.wait_for(asyncio.shield(future), timeout_ms / 1000)
         except TimeoutError:

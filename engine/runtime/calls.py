@@ -58,6 +58,7 @@ class Calls:
         self.ctx.state.put(dataclasses.replace(instance, called_instance_key=child.key))
 
     def process_completed(self, root: ElementInstance, variables: dict[str, Any]) -> None:
+        self._release_start_correlation(root)
         if root.parent_element_instance_key == NO_KEY:
             self.finished[root.key] = variables
             return
@@ -82,6 +83,13 @@ class Calls:
         if child is not None:
             self.b.bpmn.terminate(child)
 
+    def _release_start_correlation(self, root: ElementInstance) -> None:
+        if root.start_correlation:
+            definition = self.ctx.definition(root.process_definition_key)
+            key = root.start_correlation.split("\x00", 1)[1]
+            self.ctx.enqueue(lambda: self.b.messages.start_from_buffer(definition, key))
+
     def process_terminated(self, root: ElementInstance) -> None:
+        self._release_start_correlation(root)
         if root.parent_element_instance_key == NO_KEY:
             self.finished[root.key] = None

@@ -25,6 +25,7 @@ from engine.api import (
 )
 from engine.errors import EngineError, InvalidArgument
 from engine.model.specs import EventType, Process
+from engine.runtime.context import IncidentRaised
 from engine.runtime.deploy_dmn import deploy_drg, deploy_form
 from engine.runtime.entities import NO_KEY, Timer
 from engine.runtime.repository import (
@@ -288,7 +289,14 @@ class Deployer:
         for start in definition.process.start_events(definition.process.id):
             if start.event_type is not EventType.TIMER or start.timer is None:
                 continue
-            due, repetitions, cycle = self.b.events.first_due(start.timer, None)
+            try:
+                due, repetitions, cycle = self.b.events.first_due(start.timer, None)
+            except IncidentRaised as exc:
+                # No instance yet to hold an incident: the deployment itself is invalid.
+                raise InvalidArgument(
+                    f"'{definition.resource_name}': timer start event '{start.id}' "
+                    f"(line {start.line}): {exc.message}"
+                ) from exc
             self.b.events.create_timer(
                 Timer(
                     key=NO_KEY,

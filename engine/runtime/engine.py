@@ -49,6 +49,7 @@ from engine.store import Store, WriteBatch, read_history
 from wenping.settings import EngineSettings
 
 T = TypeVar("T")
+_Waiter = tuple["asyncio.Future[ProcessInstanceResult]", tuple[str, ...], ProcessInstanceCreated]
 log = structlog.get_logger(__name__)
 
 _REJECTION_TYPES = {
@@ -59,6 +60,8 @@ _REJECTION_TYPES = {
 }
 GATEWAY_VERSION = "8.8.0"
 _EARLY_RESULTS = 1000
+# Bounds one tick (a zero-interval cycle would otherwise keep it busy); the rest runs next tick.
+_MAX_DUE_PER_TICK = 10_000
 
 
 class Engine(EngineCommands):
@@ -83,10 +86,8 @@ class Engine(EngineCommands):
         self._scheduler = Scheduler()
         self._job_listeners: list[JobsAvailableListener] = []
         self._wakeup_listeners: list[Callable[[], None]] = []
-        self._waiters: dict[
-            int, list[tuple[asyncio.Future[ProcessInstanceResult], tuple[str, ...]]]
-        ] = {}
-        self._created: dict[int, ProcessInstanceCreated] = {}
+        # process instance key → (future, variable names, the instance as created)
+        self._waiters: dict[int, list[_Waiter]] = {}
         self._early: OrderedDict[int, tuple[ProcessInstanceCreated, dict[str, Any] | None]] = (
             OrderedDict()
         )
@@ -117,7 +118,7 @@ class Engine(EngineCommands):
 
     def close(self) -> None:
         for waiters in self._waiters.values():
-            for future, _names in waiters:
+            for future, _names, _created in waiters:
                 if not future.done():
                     future.set_exception(FailedPrecondition("The engine was stopped"))
         self._waiters.clear()
@@ -217,11 +218,10 @@ class Engine(EngineCommands):
                 _safely(fn)
 
     def _resolve_waiters(self, pi_key: int, variables: dict[str, Any] | None) -> None:
-        created = self._created.pop(pi_key, None)
-        for future, names in self._waiters.pop(pi_key, []):
+        for future, names, created in self._waiters.pop(pi_key, []):
             if future.done():
                 continue
-            if variables is None or created is None:
+            if variables is None:
                 future.set_exception(
                     FailedPrecondition(
                         f"Process instance '{pi_key}' was terminated before it completed"
@@ -235,7 +235,7 @@ class Engine(EngineCommands):
 
     def tick(self) -> int | None:
         """Do all due work now; return ms until the next due work, or None if none."""
-        while True:
+        for _ in range(_MAX_DUE_PER_TICK):
             now = self.clock.now_ms()
             entry = self._scheduler.pop_due(now)
             if entry is None:
@@ -315,8 +315,6 @@ class Engine(EngineCommands):
             self._early[key] = (created, self._b.calls.finished[key])
             while len(self._early) > _EARLY_RESULTS:
                 self._early.popitem(last=False)
-        else:
-            self._created[key] = created
         return created
 
     def instance_result(
@@ -345,7 +343,8 @@ class Engine(EngineCommands):
                 }
                 future.set_result(ProcessInstanceResult(created=created, variables=chosen))
             return future
-        if self._b.bpmn.get(process_instance_key) is None:
+        root = self._b.bpmn.get(process_instance_key)
+        if root is None or root.key != root.pi_key:
             future.set_exception(
                 NotFound(
                     f"Expected to await the result of process instance '{process_instance_key}', "
@@ -353,7 +352,17 @@ class Engine(EngineCommands):
                 )
             )
             return future
-        self._waiters.setdefault(process_instance_key, []).append((future, tuple(fetch_variables)))
+        definition = self._repo.processes[root.process_definition_key]
+        created = ProcessInstanceCreated(
+            process_definition_key=definition.key,
+            bpmn_process_id=definition.bpmn_process_id,
+            version=definition.version,
+            process_instance_key=root.key,
+            tenant_id=definition.tenant_id,
+        )
+        self._waiters.setdefault(process_instance_key, []).append(
+            (future, tuple(fetch_variables), created)
+        )
         return future
 
     def cancel_process_instance(self, process_instance_key: int) -> None:

@@ -62,10 +62,18 @@ class Entity:
         return NO_KEY
 
     def to_json(self) -> str:
-        return json.dumps(dataclasses.asdict(self), ensure_ascii=False, separators=(",", ":"))
+        # Shallow on purpose: fields hold JSON-compatible values only (tuples become lists),
+        # and dataclasses.asdict's deep copy is the costliest part of a step.
+        names = _FIELD_NAMES.get(type(self))
+        if names is None:
+            names = tuple(f.name for f in dataclasses.fields(self))
+            _FIELD_NAMES[type(self)] = names
+        data = {name: getattr(self, name) for name in names}
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 E = TypeVar("E", bound=Entity)
+_FIELD_NAMES: dict[type[Entity], tuple[str, ...]] = {}
 
 
 def entity_from_json(cls: type[E], payload: str) -> E:

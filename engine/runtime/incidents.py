@@ -1,8 +1,9 @@
 """Incidents: a step that cannot go on waits here until an operator resolves it.
 
 Each incident remembers which step to retry: ``activate`` (the element's activation: input
-mappings, expressions, subscriptions), ``complete`` (output mappings and leaving the element) or
-``job`` (the job becomes activatable again; for JOB_NO_RETRIES only once retries were updated).
+mappings, expressions, subscriptions), ``complete`` (output mappings and leaving the element),
+``loop`` (a multi-instance body's completion condition / next iteration) or ``job`` (the job
+becomes activatable again, once its retries are above zero).
 """
 
 from __future__ import annotations
@@ -121,7 +122,5 @@ class Incidents:
             self.b.bpmn.guard(
                 instance, "complete", lambda: self.b.bpmn.run_completion(instance.key)
             )
-        elif incident.retry == "throw":
-            self.b.bpmn.guard(
-                instance, "activate", lambda: self.b.bpmn.run_activation(instance.key)
-            )
+        elif incident.retry == "loop" and instance.state == ElementState.ACTIVATED:
+            self.b.bpmn.guard(instance, "loop", lambda: self.b.multi.continue_loop(instance.key))

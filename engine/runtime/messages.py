@@ -201,6 +201,37 @@ class Messages:
         )
         return True
 
+    def start_from_buffer(self, definition: ProcessDefinition, correlation_key: str) -> None:
+        """An instance started by a message with this key ended: the next buffered message
+        with the same name and key may start a new one (Zeebe)."""
+        latest = self.ctx.repo.latest_process(definition.bpmn_process_id, definition.tenant_id)
+        if latest is None:
+            return
+        for start in latest.process.start_events(latest.process.id):
+            if start.event_type is not EventType.MESSAGE or start.message is None:
+                continue
+            if start.message.name.is_feel:
+                continue
+            index = (start.message.name.source, correlation_key, latest.tenant_id)
+            for key in self.ctx.state.index("msg_by_corr", index):
+                message = self.ctx.state.get(Message, key)
+                if message is None or message.deadline <= self.ctx.now:
+                    continue
+                if latest.bpmn_process_id in message.started_processes:
+                    continue
+                variables = json.loads(message.variables)
+                if self._start(latest, start, variables, correlation_key):
+                    self.ctx.state.put(
+                        dataclasses.replace(
+                            message,
+                            started_processes=(
+                                *message.started_processes,
+                                latest.bpmn_process_id,
+                            ),
+                        )
+                    )
+                return
+
     # --- signals -----------------------------------------------------------------------------
 
     def broadcast(self, name: str, variables: dict[str, Any], tenant_id: str) -> int:

@@ -102,11 +102,20 @@ class MultiInstance:
         body = self.b.bpmn.get(inner.flow_scope_key)
         if body is None or body.state != ElementState.ACTIVATED:
             return
+        body = dataclasses.replace(body, completed_children=body.completed_children + 1)
+        self.ctx.state.put(body)
+        key = body.key
+        self.b.bpmn.guard(body, "loop", lambda: self.continue_loop(key))
+
+    def continue_loop(self, body_key: int) -> None:
+        """After an inner instance completed: check the completion condition, start the next
+        sequential iteration or complete the body (retried when an incident is resolved)."""
+        body = self.b.bpmn.get(body_key)
+        if body is None or body.state != ElementState.ACTIVATED:
+            return
         element = self.ctx.element_of(body)
         loop = element.loop
         assert loop is not None
-        body = dataclasses.replace(body, completed_children=body.completed_children + 1)
-        self.ctx.state.put(body)
         active = self.b.bpmn.children(body.key)
         if loop.completion_condition is not None:
             extra = {
@@ -126,6 +135,8 @@ class MultiInstance:
                 self.b.bpmn.complete(body)
                 return
         if loop.sequential and body.completed_children < body.loop_counter:
+            if active:
+                return  # the next iteration already runs (a retried step)
             items = self._collection(body, element)
             index = body.completed_children
             item = items[index] if index < len(items) else None

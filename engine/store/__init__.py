@@ -8,6 +8,7 @@ from engine.store.store import (
     create_sql_engine,
     read_history,
     record_from_row,
+    sqlite_path,
 )
 
 __all__ = [
@@ -18,4 +19,5 @@ __all__ = [
     "create_sql_engine",
     "read_history",
     "record_from_row",
+    "sqlite_path",
 ]

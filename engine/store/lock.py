@@ -63,7 +63,12 @@ class StoreLock:
                 {"objid": _PG_LOCK_ID & 0xFFFFFFFF},
             ).first()
             connection.close()
-            who = f"backend pid {holder[0]} from {holder[1]}" if holder else "another engine"
+            who = (
+                f"another engine (database backend pid {holder[0]}, client "
+                f"{holder[1] or 'local socket'})"
+                if holder
+                else "another engine"
+            )
             raise FailedPrecondition(
                 f"Store '{engine.url.render_as_string(hide_password=True)}' is locked by "
                 f"{who}; stop it first, one engine per store"
@@ -77,5 +82,14 @@ class StoreLock:
             self._file.close()
             self._file = None
         if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+            # Unlock explicitly: closing only returns the connection to the pool, where the
+            # session (and so its advisory lock) would live on.
+            try:
+                self._connection.execute(
+                    text("SELECT pg_advisory_unlock(:id)"), {"id": _PG_LOCK_ID}
+                )
+                self._connection.commit()
+            finally:
+                self._connection.invalidate()
+                self._connection.close()
+                self._connection = None

@@ -187,3 +187,18 @@ async def test_job_error_caught_by_error_boundary_via_rpc(zeebe: Zeebe) -> None:
     await zeebe.stub.ThrowError(pb.ThrowErrorRequest(jobKey=job.key, errorCode="ERR_REJECTED"))
     await zeebe.complete("handle")
     await zeebe.completed(key)
+
+
+async def test_failing_timer_expression_raises_incident_until_fixed(zeebe: Zeebe) -> None:
+    await zeebe.deploy("catch_timer.bpmn")
+    key = await zeebe.start("Process_CatchTimer")  # no "wait" variable
+    incident = await zeebe.record(key, "INCIDENT", "CREATED")
+    assert incident.value["errorType"] == "EXTRACT_VALUE_ERROR"
+    assert incident.value["elementId"] == "Event_Wait"
+    await zeebe.stub.SetVariables(
+        pb.SetVariablesRequest(elementInstanceKey=key, variables='{"wait": "PT1M"}')
+    )
+    await zeebe.stub.ResolveIncident(pb.ResolveIncidentRequest(incidentKey=incident.key))
+    await zeebe.record(key, "TIMER", "CREATED")
+    zeebe.harness.advance_clock(60_000)
+    await zeebe.completed(key)

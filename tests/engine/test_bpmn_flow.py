@@ -233,3 +233,10 @@ async def test_multi_instance_call_activity(zeebe: Zeebe) -> None:
         await zeebe.complete("child-work", '{"childResult": "ok"}')
     await zeebe.completed(key)
     assert zeebe.variables(key)["results"] == ["ok", "ok"]
+
+
+async def test_business_rule_task_evaluates_its_called_decision(zeebe: Zeebe) -> None:
+    await zeebe.deploy("risk_level.dmn", "business_rule_dmn.bpmn")
+    key = await zeebe.start("Process_BusinessRuleDmn", score=75)
+    await zeebe.completed(key)
+    assert zeebe.variables(key)["risk"] == "high"

@@ -8,6 +8,7 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2
 from pyzeebe.errors import (
+    DecisionNotFoundError,
     MessageAlreadyExistsError,
     ProcessDefinitionNotFoundError,
     ProcessInstanceNotFoundError,
@@ -187,3 +188,19 @@ async def test_unsupported_rpcs_answer_unimplemented(zeebe: Zeebe, rpc: str) -> 
     request = getattr(pb, f"{rpc}Request")()
     error = await rpc_error(getattr(zeebe.stub, rpc)(request))
     assert error.code() == grpc.StatusCode.UNIMPLEMENTED and rpc in (error.details() or "")
+
+
+async def test_evaluate_decision_by_id_with_matched_rule(zeebe: Zeebe) -> None:
+    deployed = await zeebe.deploy("risk_level.dmn")
+    assert any(
+        getattr(d, "dmn_decision_id", "") == "Decision_RiskLevel" for d in deployed.deployments
+    )
+    answer = await zeebe.client.evaluate_decision(None, "Decision_RiskLevel", {"score": 80})
+    assert answer.decision_output == "high"
+    (evaluated,) = answer.evaluated_decisions
+    assert evaluated.matched_rules[0].rule_id == "Rule_High"
+    assert evaluated.matched_rules[0].rule_index == 1
+    low = await zeebe.client.evaluate_decision(None, "Decision_RiskLevel", {"score": 10})
+    assert low.decision_output == "low"
+    with pytest.raises(DecisionNotFoundError):
+        await zeebe.client.evaluate_decision(None, "Decision_Unknown")

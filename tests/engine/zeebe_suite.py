@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,8 +122,6 @@ class Zeebe:
 
     def variables(self, key: int) -> dict[str, Any]:
         """Latest value of each process-level variable, from the VARIABLE records."""
-        import json
-
         out: dict[str, Any] = {}
         for r in self.harness.history(key):
             if r.value_type == "VARIABLE" and r.value.get("scopeKey") == key:
@@ -135,6 +134,3 @@ async def rpc_error(call: Awaitable[Any]) -> grpc.aio.AioRpcError:
     with pytest.raises(grpc.aio.AioRpcError) as info:
         await call
     return info.value
-
-
-Handler = Callable[..., Awaitable[Any]]

@@ -20,6 +20,8 @@ from engine import api
 from engine.clock import Clock, SystemClock
 from engine.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 
+from .fake_decisions import KNOWN_DECISION_RESULT
+
 _LOCKS: set[str] = set()  # store URLs held by open fakes, to test the single-engine refusal
 
 
@@ -363,31 +365,7 @@ class FakeEngine:
         self.calls.append(("evaluate_decision", kwargs))
         if kwargs.get("decision_id") != "Decision_Known":
             raise NotFound("Expected to evaluate decision 'unknown', but no decision found")
-        return api.DecisionEvaluationResult(
-            decision_id="Decision_Known",
-            decision_name="Known",
-            decision_key=1,
-            decision_version=1,
-            decision_requirements_id="Drg",
-            decision_requirements_key=2,
-            decision_output='"ok"',
-            evaluated_decisions=(
-                api.EvaluatedDecision(
-                    decision_id="Decision_Known",
-                    decision_name="Known",
-                    decision_key=1,
-                    decision_version=1,
-                    decision_type="DECISION_TABLE",
-                    decision_output='"ok"',
-                    evaluated_inputs=({"inputId": "i1", "inputName": "x", "inputValue": "1"},),
-                    matched_rules=(
-                        api.MatchedRule(
-                            "r1", 1, ({"outputId": "o1", "outputName": "y", "outputValue": '"ok"'},)
-                        ),
-                    ),
-                ),
-            ),
-        )
+        return KNOWN_DECISION_RESULT
 
     def assign_user_task(self, user_task_key: int, **kwargs: Any) -> None:
         raise NotFound("no user tasks in the fake")

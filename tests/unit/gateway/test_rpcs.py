@@ -180,3 +180,14 @@ async def test_unsupported_rpcs_are_unimplemented_with_a_message(
 ) -> None:
     code, details = await _code(getattr(gateway.stub, rpc)(request_))
     assert code == grpc.StatusCode.UNIMPLEMENTED and rpc in details
+
+
+async def test_hostile_nesting_is_refused_not_crashed(gateway: Gateway) -> None:
+    deep = '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    code, details = await _code(
+        gateway.stub.CreateProcessInstance(
+            pb.CreateProcessInstanceRequest(bpmnProcessId="Process_X", version=-1, variables=deep)
+        )
+    )
+    assert code == grpc.StatusCode.INVALID_ARGUMENT and "nested too deeply" in details
+    assert (await gateway.client.topology()).cluster_size == 1  # still serving

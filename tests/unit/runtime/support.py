@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import os
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -62,6 +64,24 @@ END = '<bpmn:endEvent id="end"/>'
 ONE_TASK = bpmn(chain(START, service("task", "work"), END))
 
 
+def _postgres_database() -> str | None:
+    """With WENPING_TEST_POSTGRES_URL set (an admin URL), each harness gets a fresh database,
+    so the same tests run against PostgreSQL: ``WENPING_TEST_POSTGRES_URL=postgresql+psycopg://
+    postgres@/postgres?host=/tmp pytest tests/unit/runtime tests/unit/store``."""
+    admin_url = os.environ.get("WENPING_TEST_POSTGRES_URL")
+    if not admin_url:
+        return None
+    import sqlalchemy
+
+    name = f"wenping_test_{uuid.uuid4().hex[:12]}"
+    admin = sqlalchemy.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    admin.dispose()
+    url = sqlalchemy.make_url(admin_url).set(database=name)
+    return url.render_as_string(hide_password=False)
+
+
 class Harness:
     """An engine on a temporary SQLite store with a controlled clock."""
 
@@ -70,7 +90,8 @@ class Harness:
         self.clock = ControlledClock()
         # No fsync in unit tests: they test semantics; durability has its own tests.
         self.settings = EngineSettings(
-            database_url=f"sqlite:///{path / 'engine.db'}", sqlite_synchronous="OFF"
+            database_url=_postgres_database() or f"sqlite:///{path / 'engine.db'}",
+            sqlite_synchronous="OFF",
         )
         self.engine = Engine(self.settings, clock=self.clock)
         self.engine.open()

@@ -402,3 +402,21 @@ def test_signal_boundary_interrupts_a_user_task(h: Harness) -> None:
     assert h.completed(pi)
     intents = [r.intent for r in h.records(pi) if r.value_type == "USER_TASK"]
     assert intents == ["CREATING", "CREATED", "CANCELING", "CANCELED"]
+
+
+def test_buffered_message_starts_the_next_instance_once_the_first_ends(h: Harness) -> None:
+    start = _event("startEvent", "start", _msg("Msg_Start"))
+    h.deploy(bpmn(chain(start, service("task", "work"), END), extra=MESSAGES))
+    h.engine.publish_message(
+        name="case-filed", correlation_key="K", time_to_live_ms=60_000, variables={"n": 1}
+    )
+    h.engine.publish_message(
+        name="case-filed", correlation_key="K", time_to_live_ms=60_000, variables={"n": 2}
+    )
+    first = h.job("work")
+    assert first.variables == {"n": 1} and h.jobs("work") == []
+    h.engine.complete_job(first.key, {})
+    second = h.job("work")
+    assert second.variables == {"n": 2}
+    h.engine.complete_job(second.key, {})
+    assert h.jobs("work") == []  # each buffered message started the process once

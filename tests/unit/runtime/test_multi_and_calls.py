@@ -159,3 +159,46 @@ def test_error_from_child_is_caught_on_the_call_activity(h: Harness) -> None:
     h.engine.throw_error(h.job("inside").key, error_code="REJECTED")
     assert h.completed(pi)
     assert h.elements(pi, "ELEMENT_COMPLETED")[-2:] == ["failed_end", "p"]
+
+
+def test_multi_instance_sub_process_with_feel_job_type(h: Harness) -> None:
+    inner = (
+        '<bpmn:startEvent id="s_start"/>'
+        '<bpmn:serviceTask id="inner"><bpmn:extensionElements>'
+        '<zeebe:taskDefinition type="=&quot;check-&quot; + kind" retries="=1 + 1"/>'
+        "</bpmn:extensionElements></bpmn:serviceTask>"
+        '<bpmn:endEvent id="s_end"/>' + flow("s_start", "inner") + flow("inner", "s_end")
+    )
+    sub = (
+        '<bpmn:subProcess id="each">'
+        + inner
+        + '<bpmn:multiInstanceLoopCharacteristics isSequential="false"><bpmn:extensionElements>'
+        '<zeebe:loopCharacteristics inputCollection="=kinds" inputElement="kind"/>'
+        "</bpmn:extensionElements></bpmn:multiInstanceLoopCharacteristics></bpmn:subProcess>"
+    )
+    h.deploy(bpmn(chain(START, sub, END)))
+    pi = h.start(kinds=["a", "b"])
+    a, b = h.job("check-a"), h.job("check-b")
+    assert a.retries == 2
+    h.engine.complete_job(a.key, {})
+    assert not h.completed(pi)
+    h.engine.complete_job(b.key, {})
+    assert h.completed(pi)
+    assert h.elements(pi, "ELEMENT_COMPLETED").count("each") == 3  # two inner + the body
+
+
+def test_failing_completion_condition_is_an_incident_retried_on_resolve(h: Harness) -> None:
+    condition = (
+        '<bpmn:completionCondition xsi:type="bpmn:tFormalExpression">'
+        "=assert(enough, enough != null)</bpmn:completionCondition>"
+    )
+    h.deploy(bpmn(chain(START, _multi(True, condition), END)))
+    pi = h.start(reviewers=["a", "b"])
+    h.engine.complete_job(h.job("review").key, {"opinion": 1})
+    [incident] = h.incidents(pi)
+    assert incident.value["elementId"] == "review"
+    assert h.jobs("review") == []
+    h.engine.set_variables(pi, {"enough": True}, local=False)
+    h.engine.resolve_incident(incident.key)
+    assert h.completed(pi)
+    assert h.variables(pi)["opinions"] == [1, None]

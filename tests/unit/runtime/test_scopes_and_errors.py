@@ -298,3 +298,25 @@ def test_thrown_error_variables_propagate_without_output_mappings(h: Harness) ->
     pi = h.start()
     h.engine.throw_error(h.job("work").key, error_code="X", variables={"reason": "late"})
     assert h.variables(pi) == {"reason": "late"}
+
+
+def test_uncaught_error_end_event_is_an_incident_on_the_end_event(h: Harness) -> None:
+    h.deploy(
+        bpmn(
+            chain(
+                START,
+                '<bpmn:endEvent id="fail"><bpmn:errorEventDefinition errorRef="Error_Quorum"/>'
+                "</bpmn:endEvent>",
+            ),
+            extra=ERRORS,
+        )
+    )
+    pi = h.start()
+    [incident] = h.incidents(pi)
+    assert incident.value["errorType"] == "UNHANDLED_ERROR_EVENT"
+    assert incident.value["elementId"] == "fail"
+    assert "'ERR_QUORUM'" in incident.value["errorMessage"]
+    h.engine.cancel_process_instance(pi)
+    assert h.incidents(pi) == []  # resolved with the terminated element
+    resolved = [r for r in h.records(pi) if r.value_type == "INCIDENT" and r.intent == "RESOLVED"]
+    assert len(resolved) == 1
