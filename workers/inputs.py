@@ -23,3 +23,10 @@ class InputModel(BaseModel):
         if isinstance(data, dict):
             return {k: v for k, v in data.items() if v is not None}
         return data
+
+
+MAX_COUNT = 2_147_483_647
+"""Largest head count a form may give: the INTEGER columns' limit on PostgreSQL and SQLite.
+
+A bigger value is refused as invalid input naming the field instead of failing in the database.
+"""

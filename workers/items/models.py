@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workers.codes import JURISDICTIONS, ItemType
 from workers.db import Base, utcnow
-from workers.inputs import InputModel
+from workers.inputs import MAX_COUNT, InputModel
 
 
 class ItemStatus(StrEnum):
@@ -127,7 +127,7 @@ class ItemCreate(InputModel):
     contact_person: str = Field(default="", alias="contactPerson", max_length=50)
     contact_phone: str = Field(default="", alias="contactPhone", pattern=_PHONE + "|^$")
     description: str = Field(default="", alias="description", max_length=4000)
-    affected_households: int = Field(default=0, alias="affectedHouseholds", ge=0)
+    affected_households: int = Field(default=0, alias="affectedHouseholds", ge=0, le=MAX_COUNT)
     sensitive: bool = Field(default=False, alias="sensitive")
     especially_major: bool = Field(default=False, alias="especiallyMajor")
     assessment_track: str | None = Field(default=None, alias="assessmentTrack")

@@ -9,7 +9,7 @@ from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workers.db import Base, utcnow
-from workers.inputs import InputModel
+from workers.inputs import MAX_COUNT, InputModel
 
 
 class OpinionRound(Base):
@@ -39,13 +39,13 @@ class OpinionRound(Base):
 class OpinionRoundCreate(InputModel):
     """The opinion summary form."""
 
-    survey_count: int = Field(alias="surveyCount", ge=0)
-    support_count: int = Field(alias="supportCount", ge=0)
-    neutral_count: int = Field(alias="neutralCount", ge=0)
-    oppose_count: int = Field(alias="opposeCount", ge=0)
+    survey_count: int = Field(alias="surveyCount", ge=0, le=MAX_COUNT)
+    support_count: int = Field(alias="supportCount", ge=0, le=MAX_COUNT)
+    neutral_count: int = Field(alias="neutralCount", ge=0, le=MAX_COUNT)
+    oppose_count: int = Field(alias="opposeCount", ge=0, le=MAX_COUNT)
     summary: str = Field(alias="opinionSummary", min_length=1, max_length=20000)
-    visit_count: int = Field(default=0, alias="visitCount", ge=0)
-    symposium_count: int = Field(default=0, alias="symposiumCount", ge=0)
+    visit_count: int = Field(default=0, alias="visitCount", ge=0, le=MAX_COUNT)
+    symposium_count: int = Field(default=0, alias="symposiumCount", ge=0, le=MAX_COUNT)
     demands_answered: str = Field(default="", alias="demandsAnswered", max_length=20000)
 
     @model_validator(mode="after")

@@ -29,3 +29,17 @@ def test_each_broken_rule_gets_a_chinese_message_naming_its_field() -> None:
         "sensitive": "应为是或否",
     }
     assert "call-me-maybe" not in str(caught.value) and "兰州" not in str(caught.value)
+
+
+def test_a_head_count_beyond_the_database_limit_is_invalid_input_not_a_database_error() -> None:
+    item = {
+        "itemName": "城北棚户区改造项目",
+        "itemType": "project",
+        "jurisdiction": "白银区",
+        "responsibleUnit": "白银区住房和城乡建设局",
+        "affectedHouseholds": 3_000_000_000,
+    }
+    with pytest.raises(InvalidVariables) as caught:
+        parse(ItemCreate, item)
+    assert [p["field"] for p in caught.value.problems] == ["affectedHouseholds"]
+    assert "3000000000" not in str(caught.value)
