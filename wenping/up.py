@@ -51,6 +51,19 @@ async def _wait_for_gateway(address: str, proc: subprocess.Popen[bytes]) -> None
             await channel.close()
 
 
+def _web_url() -> str:
+    """Where the web app listens, from its own settings (``WENPING_WEB_HOST``/``_PORT``)."""
+    from pydantic import ValidationError
+
+    from web.settings import WebSettings
+
+    try:
+        web = WebSettings()
+    except ValidationError:
+        return "（网页设置有误，见其日志 / web settings refused, see its log）"
+    return f"http://{web.host}:{web.port}"
+
+
 def run_up(settings: Settings) -> int:
     """Run engine, deployment, workers and web app until Ctrl-C or until one of them ends."""
     Path("var").mkdir(exist_ok=True)
@@ -67,7 +80,7 @@ def run_up(settings: Settings) -> int:
             "wenping: 已启动 — engine gRPC "
             f"{settings.engine.grpc_host}:{settings.engine.grpc_port}, REST "
             f"http://{settings.engine.rest_host}:{settings.engine.rest_port}/v2, "
-            "web http://127.0.0.1:8000 (Ctrl-C 停止)\n"
+            f"web {_web_url()} (Ctrl-C 停止)\n"
         )
         while True:
             for name, proc in procs.items():

@@ -7,7 +7,6 @@ import re
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import docx
@@ -41,13 +40,10 @@ def test_demo_runs_one_item_end_to_end_and_names_its_filing_and_report(tmp_path:
         "WENPING_MODELS_DIR": str(ROOT),
         "WENPING_REPORTS_DIR": str(tmp_path / "reports"),
     }
-    started = time.monotonic()
     done = subprocess.run(
         _demo_command(), cwd=tmp_path, env=env, capture_output=True, text=True, timeout=90
     )
-    elapsed = time.monotonic() - started
     assert done.returncode == 0, done.stderr[-2000:]
-    assert elapsed < 60, f"the demo took {elapsed:.0f} s"
 
     out = done.stdout
     assert FILING.search(out), out
