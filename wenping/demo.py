@@ -53,6 +53,7 @@ DESKS: dict[str, tuple[str, str]] = {
     "county-departments": ("马超", "白银区信访局等职能部门"),
     "grand-mediation-centre": ("郭燕", "白银市社会矛盾大调解中心"),
     "county-government": ("高磊", "白银区人民政府"),
+    "hearing-staff": ("冯静", "白银市司法局（第三方听证机构）"),
 }
 """Who sits at each candidate group's desk (names are demo data)."""
 

@@ -44,6 +44,7 @@ STAFF = {
     "county-departments": "白银区信访局-马超",
     "grand-mediation-centre": "市大调解中心-郭燕",
     "county-government": "白银区政府-高磊",
+    "hearing-staff": "市司法局（第三方）-冯静",
 }
 
 
@@ -157,8 +158,8 @@ class Desk:
 
     async def inbox(self, task: dict[str, Any]) -> str:
         """The desk that sees ``task``: its expert's own inbox, else its first candidate group."""
-        users = task["candidateUsers"]
-        group = task["candidateGroups"][0]
+        users: list[str] = task["candidateUsers"]
+        group: str = task["candidateGroups"][0]
         mine = await (
             self.search(candidateUser=users[0], state="CREATED")
             if users
@@ -211,9 +212,11 @@ class Desk:
             if tasks:
                 return tasks
             known = self.watch.open_now()
-            await self.watch.until(
-                lambda known=known: self.watch.open_tasks != known, f"an open task {element_id}"
-            )
+
+            def changed(known: set[int] = known) -> bool:
+                return self.watch.open_tasks != known
+
+            await self.watch.until(changed, f"an open task {element_id}")
 
     async def finished(self) -> str:
         """Wait until the case has ended; return the end event it reached (REST agrees)."""

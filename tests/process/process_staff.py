@@ -43,9 +43,9 @@ class Story:
                 return {"expertResponse": "conflict"}  # hidden fields are not submitted
             return EXPERT_OPINION
         if element == "Task_PrepareHearing":
-            return hearing_roll(bad=self.bad_hearing_roll and round_no == 0)
+            return hearing_roll(TOO_FEW if self.bad_hearing_roll and round_no == 0 else 6)
         if element == "Task_RecomposeHearing":
-            return hearing_roll(bad=False)
+            return hearing_roll(RECOMPOSED)
         if element == "Task_RecordVisits":
             return {**survey(self.households, self.oppose), **VISIT_EXTRAS}
         if element == "Task_DecideHighRisk":
@@ -128,11 +128,17 @@ VISIT_EXTRAS = {
 }
 
 
-def hearing_roll(*, bad: bool) -> dict[str, Any]:
-    """The hearing preparation form: venue and attendees (``bad``: only two representatives)."""
-    representatives = [
+REPRESENTATIVES = ("张桂兰", "王建华", "刘秀英", "陈志强", "杨丽", "赵海燕", "马玉梅")
+TOO_FEW = 2  # 2 of 8 attendees: below the 40% the composition rule asks of representatives
+RECOMPOSED = 7  # the recomposition keeps the roll and adds five representatives: 7 of 13
+
+
+def hearing_roll(representatives: int) -> dict[str, Any]:
+    """The hearing preparation form: venue and attendees, the first ``representatives``
+    stakeholder representatives of :data:`REPRESENTATIVES` and six others."""
+    people = [
         {"name": name, "role": "representative", "affiliation": "四龙路片区住户"}
-        for name in ("张桂兰", "王建华", "刘秀英", "陈志强", "杨丽", "赵海燕")[: 2 if bad else 6]
+        for name in REPRESENTATIVES[:representatives]
     ]
     others = [
         {"name": "周文斌", "role": "official", "affiliation": UNIT, "civilServant": True},
@@ -156,7 +162,7 @@ def hearing_roll(*, bad: bool) -> dict[str, Any]:
         "venue": "白银区政务服务中心三楼听证室",
         "announceDate": "2026-12-07",
         "preferredDate": "2026-12-21",
-        "attendees": representatives + others,
+        "attendees": people + others,
     }
 
 

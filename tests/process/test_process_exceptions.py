@@ -12,7 +12,7 @@ from datetime import date
 
 from process_case import Desk
 from process_register import import_register, item_of
-from process_staff import Story
+from process_staff import RECOMPOSED, Story, hearing_roll
 
 from workers.experts.models import ExpertConflict, ExpertOpinion, PanelMember
 from workers.hearings.models import Hearing, HearingAttendee
@@ -32,12 +32,18 @@ async def test_hearing_composition_violated_then_recomposed(desk: Desk) -> None:
     assert desk.count(Hearing, Hearing.item_id == item.id) == 0, "nothing scheduled yet"
 
     await desk.play(story.answer, until="Task_SummariseOpinions")
+    # recomposition goes straight back to scheduling: the roll is not prepared a second time
+    assert desk.who_did("Task_PrepareHearing") == ["responsible-subject"]
     assert desk.who_did("Task_RecomposeHearing") == ["responsible-subject"]
-    assert desk.who_did("Task_RecordHearing") == ["responsible-subject"]
+    # the third-party recorder (DOMAIN.md §5.6) writes the record, not the responsible subject
+    assert desk.who_did("Task_RecordHearing") == ["hearing-staff"]
     [hearing] = desk.rows(Hearing, Hearing.item_id == item.id)
     # announced 2026-12-07 with ten days' notice, not before the preferred 2026-12-21, a weekday
     assert hearing.hearing_date >= date(2026, 12, 21) and hearing.hearing_date.weekday() < 5
-    assert desk.count(HearingAttendee, HearingAttendee.hearing_id == hearing.id) == 12
+    # the hearing is held with the recomposed roll
+    attendees = desk.rows(HearingAttendee, HearingAttendee.hearing_id == hearing.id)
+    recomposed = hearing_roll(RECOMPOSED)["attendees"]
+    assert sorted(a.name for a in attendees) == sorted(p["name"] for p in recomposed)
 
 
 async def test_expert_declaring_a_conflict_is_replaced_by_a_redraw(desk: Desk) -> None:

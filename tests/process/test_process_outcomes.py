@@ -19,6 +19,7 @@ from process_staff import Story
 from workers.experts.models import ExpertOpinion
 from workers.filings.models import Filing
 from workers.ledger.models import LedgerEntry, LedgerKind, Notification
+from workers.ledger.service import STAGE_NAMES
 from workers.reports.models import Report
 
 FILING_NUMBER = re.compile(r"^白银区稳评备〔\d{4}〕第\d{4}号$")
@@ -57,7 +58,10 @@ async def test_green_item_is_approved_filed_and_reported(desk: Desk) -> None:
 
     item = item_of(desk)
     assert (item.status, item.risk_level, item.current_stage) == ("approved", "low", 8)
-    assert [e.stage for e in _ledger(desk, LedgerKind.STAGE)] == STAGES
+    stages = _ledger(desk, LedgerKind.STAGE)
+    assert [e.stage for e in stages] == STAGES
+    # each ledger line names its stage once (no note repeating the name in brackets)
+    assert [e.text for e in stages] == [f"进入第{n}环节：{STAGE_NAMES[n]}" for n in STAGES]
     # green: the township where the dispute arises takes the case
     assert desk.who_did("Task_TownshipScreening") == ["township-street"]
     assert ("township-street", "green") in _notices(desk, "colour")

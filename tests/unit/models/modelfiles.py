@@ -129,7 +129,13 @@ class Box:
         return False
 
 
+def planes(root: etree._Element) -> list[etree._Element]:
+    """The diagram's planes: the process's, and one per collapsed (drill-down) sub-process."""
+    return list(root.iter(q("bpmndi:BPMNPlane")))
+
+
 def shapes(root: etree._Element) -> dict[str, Box]:
+    """Bounds of the shapes under ``root`` (a whole file or one plane), by element id."""
     out: dict[str, Box] = {}
     for shape in root.iter(q("bpmndi:BPMNShape")):
         b = shape.find(q("dc:Bounds"))
@@ -146,6 +152,7 @@ def shapes(root: etree._Element) -> dict[str, Box]:
 
 
 def edges(root: etree._Element) -> dict[str, list[tuple[float, float]]]:
+    """Waypoints of the edges under ``root`` (a whole file or one plane), by flow id."""
     out: dict[str, list[tuple[float, float]]] = {}
     for edge in root.iter(q("bpmndi:BPMNEdge")):
         out[edge.get("bpmnElement", "")] = [

@@ -12,6 +12,7 @@ from lxml import etree
 
 from engine.model import parse_bpmn
 from workers.job_types import JobType
+from workers.ledger.service import STAGE_NAMES
 
 from .modelfiles import (
     bpmn_files,
@@ -208,3 +209,24 @@ def test_gateway_branches_have_conditions_or_default(path: Path) -> None:
             if f.find(q("bpmn:conditionExpression")) is None and f.get("id") != default
         ]
         assert default and not unconditioned, f"{gw.get('id')}: {unconditioned}, {default=}"
+
+
+def test_stage_notes_add_to_the_stage_name_instead_of_repeating_it() -> None:
+    """The ledger line is ``进入第N环节：<stage name>（<note>）``: a note that restates the stage
+    name would print it twice, so a stage task carries only a note that says something more."""
+    stage_tasks = 0
+    for path in BPMN:
+        for task_def in parse(path).iter(q("zeebe:taskDefinition")):
+            if task_def.get("type") != JobType.RECORD_STAGE:
+                continue
+            stage_tasks += 1
+            owner = task_def.getparent()
+            assert owner is not None
+            headers = {h.get("key"): h.get("value", "") for h in owner.iter(q("zeebe:header"))}
+            stage_name = STAGE_NAMES[int(headers["stage"])]
+            note = headers.get("stageNote")
+            if note is None:
+                continue
+            assert note, f"{_owner(task_def)}: empty stageNote"
+            assert note not in stage_name and stage_name not in note, _owner(task_def)
+    assert stage_tasks >= 8, "one ledger line per stage of the main process"

@@ -16,6 +16,7 @@ from .modelfiles import BPMN_DIR, parse, q
 
 MAIN = parse(BPMN_DIR / "risk-assessment.bpmn")
 ESCALATION = parse(BPMN_DIR / "colour-escalation.bpmn")
+HEARING = parse(BPMN_DIR / "hearing.bpmn")
 STAGES = [f"第{n}环节" for n in "一二三四五六七八"]
 
 
@@ -154,3 +155,19 @@ def test_yellow_warning_goes_to_the_county() -> None:
 
 def test_green_warning_goes_to_the_township() -> None:
     assert _branch_tasks("green") == ["乡镇街道排查化解、教育疏导"]
+
+
+def test_recomposed_hearing_roll_goes_straight_back_to_scheduling() -> None:
+    """The recomposed attendee list is the one checked: preparation is not asked for again."""
+    graph = _graph(HEARING)
+    [boundary] = [
+        b.get("id", "")
+        for b in HEARING.iter(q("bpmn:boundaryEvent"))
+        if b.get("attachedToRef") == "Task_ScheduleHearing"
+    ]
+    assert graph[boundary] == ["Task_RecomposeHearing"]
+    after = _reachable(graph, "Task_RecomposeHearing")
+    assert "Task_ScheduleHearing" in after
+    assert "Task_PrepareHearing" not in after
+    # the first roll is checked by the same scheduling task
+    assert "Task_ScheduleHearing" in _reachable(graph, "Task_PrepareHearing")

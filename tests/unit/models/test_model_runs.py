@@ -198,6 +198,7 @@ def test_model_handled_errors_are_recovered_by_people(tmp_path: Path) -> None:
     assert run.ended_at(pi) == ["EndEvent_Approved"]
     assert run.user_tasks["Task_RegisterItem"] == 2, "invalid registration is corrected"
     assert run.user_tasks["Task_RecomposeHearing"] == 1
+    assert run.user_tasks["Task_PrepareHearing"] == 1, "recomposition returns to scheduling"
     assert run.user_tasks["Task_ResolvePoolShortage"] == 1
 
 
