@@ -115,6 +115,9 @@ class EngineHost:
         engine.open()
         self._engine = engine
         try:
+            # Work that fell due while the engine was down (timers, job timeouts) is done
+            # before any client can connect, so recovery does not race the first requests.
+            self.tick_until_idle()
             self._gateway = await start_gateway(
                 engine,
                 host=self.settings.grpc_host,

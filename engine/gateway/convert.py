@@ -59,13 +59,21 @@ def optional_variables(text: str, field: str) -> api.JsonDict | None:
     return parse_variables(text, field) if text.strip() else None
 
 
-def tenant(tenant_id: str) -> str:
-    """An empty tenant id is the default tenant, as in Zeebe without multi-tenancy."""
-    return tenant_id or DEFAULT_TENANT
+def tenant(tenant_id: str, field: str = "tenantId") -> str:
+    """The embedded engine runs as Zeebe does with multi-tenancy disabled: only ``<default>``.
+
+    An empty id means the default tenant; any other id is refused, as Zeebe's gateway refuses it.
+    """
+    if tenant_id in ("", DEFAULT_TENANT):
+        return DEFAULT_TENANT
+    raise InvalidArgument(
+        f"Expected to handle the request with tenant identifier '{tenant_id}' ('{field}'), "
+        "but multi-tenancy is disabled"
+    )
 
 
 def tenants(tenant_ids: Sequence[str]) -> tuple[str, ...]:
-    return tuple(tenant(t) for t in tenant_ids) or (DEFAULT_TENANT,)
+    return tuple(tenant(t, "tenantIds") for t in tenant_ids) or (DEFAULT_TENANT,)
 
 
 def require_positive(value: int, field: str, what: str) -> None:

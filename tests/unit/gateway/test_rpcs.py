@@ -191,3 +191,21 @@ async def test_hostile_nesting_is_refused_not_crashed(gateway: Gateway) -> None:
     )
     assert code == grpc.StatusCode.INVALID_ARGUMENT and "nested too deeply" in details
     assert (await gateway.client.topology()).cluster_size == 1  # still serving
+
+
+async def test_other_tenants_are_refused_as_with_multi_tenancy_disabled(gateway: Gateway) -> None:
+    code, details = await _code(
+        gateway.stub.CreateProcessInstance(
+            pb.CreateProcessInstanceRequest(bpmnProcessId="Process_X", tenantId="tenant-b")
+        )
+    )
+    assert code == grpc.StatusCode.INVALID_ARGUMENT
+    assert "'tenant-b'" in details and "multi-tenancy is disabled" in details
+    request = pb.ActivateJobsRequest(
+        type="t", worker="w", timeout=1, maxJobsToActivate=1, tenantIds=["tenant-b"]
+    )
+    with pytest.raises(grpc.aio.AioRpcError) as info:
+        [j async for r in gateway.stub.ActivateJobs(request) for j in r.jobs]
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    answer = await gateway.client.broadcast_signal("s")  # "" and "<default>" are the default
+    assert answer.tenant_id == "<default>"
