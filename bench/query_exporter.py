@@ -58,6 +58,18 @@ USER_TASK = b"""<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
+class UserTaskKeys:
+    """Remembers the key of each created user task by process instance (in both runs alike)."""
+
+    def __init__(self) -> None:
+        self.by_instance: dict[int, int] = {}
+
+    def export(self, connection: Any, records: Sequence[Record]) -> None:
+        for record in records:
+            if record.value_type == "USER_TASK" and record.intent == "CREATED":
+                self.by_instance[record.process_instance_key] = record.key
+
+
 class TimedExporter:
     """Wraps an exporter and adds up the wall time spent inside ``export``."""
 
@@ -90,7 +102,7 @@ def fill(engine: Engine, stored: int) -> None:
         engine.create_process_instance(bpmn_process_id="Bench_Empty", variables={"n": 1})
 
 
-def workload(engine: Engine, instances: int) -> None:
+def workload(engine: Engine, keys: UserTaskKeys, instances: int) -> None:
     request = JobActivationRequest(JOB, "bench-worker", 60_000, 1)
     for i in range(instances):
         engine.create_process_instance(
@@ -102,40 +114,58 @@ def workload(engine: Engine, instances: int) -> None:
         created = engine.create_process_instance(
             bpmn_process_id="Bench_UserTask", variables={"caseId": f"C-{i}"}
         )
-        task_key = _user_task_key(engine, created.process_instance_key)
+        task_key = keys.by_instance.pop(created.process_instance_key)
         engine.assign_user_task(task_key, assignee="zhang.san")
         engine.complete_user_task(task_key, variables={"approved": True})
 
 
-def _user_task_key(engine: Engine, process_instance_key: int) -> int:
-    for record in reversed(engine.history(process_instance_key)):
-        if record.value_type == "USER_TASK" and record.intent == "CREATED":
-            return record.key
-    raise RuntimeError(f"no user task in process instance {process_instance_key}")
+class Run:
+    """One engine on its own fresh store, with the query exporter or without it."""
+
+    def __init__(self, directory: Path, stored: int, *, with_exporter: bool) -> None:
+        self.keys = UserTaskKeys()
+        self.timed = TimedExporter(query_exporter())
+        exporters: list[Exporter] = [self.keys, self.timed] if with_exporter else [self.keys]
+        self.engine = open_engine(directory, exporters)
+        fill(self.engine, stored)
+        workload(self.engine, self.keys, 5)  # warm caches (statements, names) before measuring
+        self.timed.seconds = 0.0
+        self.wall = 0.0
+        self.cpu = 0.0
+
+    def measure(self, instances: int, profile: cProfile.Profile | None) -> None:
+        if profile is not None:
+            profile.enable()
+        wall, cpu = time.perf_counter(), time.process_time()
+        workload(self.engine, self.keys, instances)
+        self.wall += time.perf_counter() - wall
+        self.cpu += time.process_time() - cpu
+        if profile is not None:
+            profile.disable()
 
 
-def run_once(
-    instances: int, stored: int, *, with_exporter: bool, profile: cProfile.Profile | None
-) -> tuple[float, float]:
-    """(seconds of the workload, seconds inside the exporter) on a fresh store."""
-    timed = TimedExporter(query_exporter())
-    with tempfile.TemporaryDirectory(prefix="wenping-bench-q-") as tmp:
-        engine = open_engine(Path(tmp), [timed] if with_exporter else [])
+def run_round(
+    instances: int, stored: int, chunk: int, profile: cProfile.Profile | None
+) -> tuple[Run, Run]:
+    """The baseline and the exporter run, alternating in small chunks so that load from other
+    processes on the machine falls on both alike."""
+    with (
+        tempfile.TemporaryDirectory(prefix="wenping-bench-q-") as base_dir,
+        tempfile.TemporaryDirectory(prefix="wenping-bench-q-") as export_dir,
+    ):
+        base = Run(Path(base_dir), stored, with_exporter=False)
+        exported = Run(Path(export_dir), stored, with_exporter=True)
         try:
-            fill(engine, stored)
-            workload(engine, 5)  # warm caches (statements, names) before measuring
-            timed.seconds = 0.0
-            # history() reads are part of the workload in both runs; the difference is export.
-            if profile is not None:
-                profile.enable()
-            started = time.perf_counter()
-            workload(engine, instances)
-            elapsed = time.perf_counter() - started
-            if profile is not None:
-                profile.disable()
+            done = 0
+            while done < instances:
+                step = min(chunk, instances - done)
+                base.measure(step, None)
+                exported.measure(step, profile)
+                done += step
         finally:
-            engine.close()
-    return elapsed, timed.seconds
+            base.engine.close()
+            exported.engine.close()
+    return base, exported
 
 
 def main() -> None:
@@ -143,36 +173,41 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--instances", type=int, default=200)
     parser.add_argument("--stored", type=int, default=0)
+    parser.add_argument("--chunk", type=int, default=10, help="instances per alternation")
     parser.add_argument("--profile", help="write a cProfile of the exporter runs to this file")
     args = parser.parse_args()
 
     profile = cProfile.Profile() if args.profile else None
     commits = args.instances * COMMITS_PER_INSTANCE
-    base_ms: list[float] = []
-    with_ms: list[float] = []
-    export_ms: list[float] = []
+    figures: dict[str, list[float]] = {
+        name: [] for name in ("base", "with", "export", "base_cpu", "with_cpu")
+    }
     for _ in range(args.rounds):
-        base, _unused = run_once(args.instances, args.stored, with_exporter=False, profile=None)
-        total, inside = run_once(args.instances, args.stored, with_exporter=True, profile=profile)
-        base_ms.append(base * 1000 / commits)
-        with_ms.append(total * 1000 / commits)
-        export_ms.append(inside * 1000 / commits)
+        base, exported = run_round(args.instances, args.stored, args.chunk, profile)
+        for name, seconds in (
+            ("base", base.wall),
+            ("with", exported.wall),
+            ("export", exported.timed.seconds),
+            ("base_cpu", base.cpu),
+            ("with_cpu", exported.cpu),
+        ):
+            figures[name].append(seconds * 1000 / commits)
     if profile is not None:
         profile.dump_stats(args.profile)
 
-    base = statistics.median(base_ms)
-    total = statistics.median(with_ms)
-    inside = statistics.median(export_ms)
+    ms = {name: statistics.median(values) for name, values in figures.items()}
     print(
         f"workload: {args.instances} service-task + {args.instances} user-task instances, "
         f"{commits} commits per run, {args.stored} stored instances, {args.rounds} rounds "
-        "(medians)"
+        "(medians; baseline and exporter runs alternate every "
+        f"{args.chunk} instances)"
     )
-    print(f"  baseline, no exporter      {base:7.3f} ms/commit")
-    print(f"  with the query exporter    {total:7.3f} ms/commit")
-    print(f"  inside export()            {inside:7.3f} ms/commit")
-    print(f"  ratio with/without         {total / base:7.2f}")
-    print(f"  ratio export()/baseline    {inside / base:7.2f}")
+    print(f"  baseline, no exporter      {ms['base']:7.3f} ms/commit  ({ms['base_cpu']:.3f} CPU)")
+    print(f"  with the query exporter    {ms['with']:7.3f} ms/commit  ({ms['with_cpu']:.3f} CPU)")
+    print(f"  inside export()            {ms['export']:7.3f} ms/commit")
+    print(f"  ratio with/without         {ms['with'] / ms['base']:7.2f}")
+    print(f"  ratio with/without, CPU    {ms['with_cpu'] / ms['base_cpu']:7.2f}")
+    print(f"  ratio export()/baseline    {ms['export'] / ms['base']:7.2f}")
 
 
 if __name__ == "__main__":

@@ -119,14 +119,14 @@ def create_app(
     app = Starlette(
         routes=routes,
         middleware=[
-            Middleware(SecurityHeaders),
+            Middleware(SecurityHeaders, hsts=settings.cookies_https_only),
             Middleware(
                 SessionMiddleware,
                 secret_key=settings.session_secret.get_secret_value(),
                 session_cookie="wenping_session",
                 max_age=settings.session_max_age_s,
                 same_site="strict",
-                https_only=settings.secure_cookies,
+                https_only=settings.cookies_https_only,
             ),
         ],
         exception_handlers={

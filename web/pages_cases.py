@@ -60,14 +60,22 @@ async def case_list(request: Request) -> Response:
     return render(request, "cases.html", {"rows": rows, "state_labels": STATE_LABELS})
 
 
-def _domain(request: Request, case: Case) -> CaseDomain | None:
+def _domain(request: Request, user: User, case: Case) -> CaseDomain | None:
+    """The item of a case, if it too lies in the user's unit.
+
+    The item is found through a process variable; checking the item's own unit as well means a
+    variable pointing elsewhere (a modelling slip, a hand-edited instance) shows nothing.
+    """
     reader: DomainReader | None = request.app.state.domain
     if reader is None:
         return None
     item_id = case.variables.get("itemId")
     if not isinstance(item_id, int):
         item_id = reader.item_for_instance(int(case.key))
-    return reader.case(item_id) if isinstance(item_id, int) else None
+    domain = reader.case(item_id) if isinstance(item_id, int) else None
+    if domain is None or not (user.is_city or domain.jurisdiction == user.jurisdiction):
+        return None
+    return domain
 
 
 def _named(line: HistoryLine, directory: UserDirectory) -> HistoryLine:
@@ -94,7 +102,7 @@ async def case_page(request: Request) -> Response:
         "active": list(view.active_elements),
         "incident": list(view.incident_elements),
     }
-    domain = _domain(request, case)
+    domain = _domain(request, user, case)
     directory: UserDirectory = request.app.state.directory
     history = [_named(line, directory) for line in view.history]
     if domain is not None:
@@ -106,7 +114,6 @@ async def case_page(request: Request) -> Response:
         "domain": domain,
         "marks": marks,
         "state_labels": STATE_LABELS,
-        "notice": request.query_params.get("notice"),
     }
     return render(request, "case.html", context)
 
@@ -131,7 +138,7 @@ async def case_report(request: Request) -> Response:
     key = request.path_params["key"]
     case = await _workspace(request).case_for(user, key)
     reader: DomainReader | None = request.app.state.domain
-    domain = _domain(request, case)
+    domain = _domain(request, user, case)
     path = reader.report_file(domain.item_id) if reader and domain else None
     if path is None:
         raise NotVisible(key)

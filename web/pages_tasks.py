@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
 
 import structlog
 from starlette.requests import Request
@@ -14,8 +13,8 @@ from starlette.routing import BaseRoute, Route
 
 from web.camunda import EngineCallError, plain_chinese
 from web.formcheck import check_form, form_keys
-from web.render import render
-from web.security import LoginThrottle, check_csrf, current_user, sign_in
+from web.render import render, script_json
+from web.security import LoginThrottle, check_csrf, current_user, flash, sign_in
 from web.settings import WebSettings
 from web.users import COUNTIES, User, UserDirectory
 from web.workspace import InboxFilter, NotVisible, SortField, TaskClosed, View, Workspace
@@ -30,8 +29,17 @@ def _workspace(request: Request) -> Workspace:
 
 
 def _safe_next(target: object) -> str:
-    """Only a local path: an open redirect would send staff to a look-alike site."""
-    if isinstance(target, str) and target.startswith("/") and not target.startswith("//"):
+    """Only a local path: an open redirect would send staff to a look-alike site.
+
+    Browsers read ``\\`` as ``/`` and drop tabs and newlines, so ``/\\evil.example`` is a
+    protocol-relative URL to them: any of those characters refuses the target.
+    """
+    if (
+        isinstance(target, str)
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not any(c == "\\" or ord(c) < 0x20 or ord(c) == 0x7F for c in target)
+    ):
         return target
     return "/tasks"
 
@@ -107,8 +115,7 @@ async def inbox(request: Request) -> Response:
     except EngineCallError as exc:
         rows, error = [], plain_chinese(exc)
     here = request.url.path + ("?" + request.url.query if request.url.query else "")
-    context = {"rows": rows, "flt": flt, "error": error, "counties": COUNTIES, "here": here,
-               "notice": request.query_params.get("notice")}  # fmt: skip
+    context = {"rows": rows, "flt": flt, "error": error, "counties": COUNTIES, "here": here}
     return render(request, "inbox.html", context, 503 if error else 200)
 
 
@@ -131,10 +138,9 @@ async def task_page(request: Request) -> Response:
         "task": task,
         "case": case,
         "stage": stage,
-        "schema_json": json.dumps(schema, ensure_ascii=False) if schema else "",
-        "data_json": json.dumps(data, ensure_ascii=False),
+        "schema_json": script_json(schema) if schema else "",
+        "data_json": script_json(data),
         "mine": task.get("assignee") == user.username,
-        "notice": request.query_params.get("notice"),
     }
     return render(request, "task.html", context)
 
@@ -156,8 +162,8 @@ async def _command(request: Request, verb: str) -> Response:
         if exc.status == 404:
             raise NotVisible(key) from None
         notice = plain_chinese(exc)
-    sep = "&" if "?" in back else "?"
-    return RedirectResponse(f"{back}{sep}{urlencode({'notice': notice})}", status_code=303)
+    flash(request, notice)
+    return RedirectResponse(back, status_code=303)
 
 
 async def claim(request: Request) -> Response:
@@ -182,14 +188,26 @@ def _scope_errors(user: User, variables: dict[str, Any]) -> list[dict[str, str]]
     return errors
 
 
+async def _bounded_body(request: Request) -> bytes | None:
+    """The request body, or None past ``MAX_BODY``: stop reading there, not after it all."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 async def complete(request: Request) -> Response:
     """Complete a task from the form page (JSON in, JSON out; the page keeps the input)."""
     user = current_user(request)
     check_csrf(request, None)
     key = request.path_params["key"]
-    raw = await request.body()
+    raw = await _bounded_body(request)
     try:
-        body = json.loads(raw) if len(raw) <= MAX_BODY else None
+        body = json.loads(raw) if raw is not None else None
     except ValueError:
         body = None
     submitted = body.get("variables") if isinstance(body, dict) else None
@@ -242,8 +260,8 @@ async def new_case(request: Request) -> Response:
         return render(request, "error.html", {"message": plain_chinese(exc)}, 503)
     key = str(created["processInstanceKey"])
     log.info("case started", process_instance_key=key, user=user.username)
-    notice = urlencode({"notice": "已新建事项，请在待办中登记事项信息。"})
-    return RedirectResponse(f"/tasks?{notice}", status_code=303)
+    flash(request, "已新建事项，请在待办中登记事项信息。")
+    return RedirectResponse("/tasks", status_code=303)
 
 
 async def home(request: Request) -> Response:

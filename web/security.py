@@ -1,8 +1,8 @@
 """Sign-in state, CSRF tokens and response headers.
 
 The session is a cookie signed with itsdangerous (Starlette's ``SessionMiddleware``) holding only
-the user name and the CSRF token. Every POST must carry that token, as the form field
-``csrf_token`` or the ``X-CSRF-Token`` header; the comparison is constant-time.
+the user name, the CSRF token and a pending notice. Every POST must carry that token, as the form
+field ``csrf_token`` or the ``X-CSRF-Token`` header; the comparison is constant-time.
 """
 
 from __future__ import annotations
@@ -84,6 +84,20 @@ def check_csrf(request: Request, submitted: object) -> None:
         raise CsrfFailed()
 
 
+def flash(request: Request, text: str) -> None:
+    """A notice for the next page the user sees (kept in the signed session).
+
+    Not a query parameter: a link could then put any words on our pages, in our layout.
+    """
+    request.session["notice"] = text
+
+
+def take_notice(request: Request) -> str | None:
+    """The pending notice, once."""
+    notice = request.session.pop("notice", None)
+    return notice if isinstance(notice, str) else None
+
+
 def sign_in(request: Request, user: User) -> None:
     """Start a fresh session for ``user`` (a new CSRF token, nothing carried over)."""
     request.session.clear()
@@ -104,8 +118,10 @@ def current_user(request: Request) -> User:
 class SecurityHeaders:
     """Adds a strict Content-Security-Policy and related headers to every response."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, hsts: bool = False) -> None:
         self.app = app
+        # Behind TLS, tell browsers never to try plain HTTP, where the cookie would not be sent.
+        self.extra = [(b"strict-transport-security", b"max-age=31536000")] if hsts else []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -124,6 +140,7 @@ class SecurityHeaders:
                     if not scope["path"].startswith("/static/")
                     else (b"cache-control", b"max-age=3600"),
                 ]
+                headers += self.extra
                 message["headers"] = headers
             await send(message)
 

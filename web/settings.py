@@ -58,8 +58,9 @@ class WebSettings(BaseSettings):
 
     session_secret: SecretStr = SecretStr(DEV_SESSION_SECRET)
     session_max_age_s: int = 8 * 3600
-    secure_cookies: bool = Field(
-        default=False, description="Send the session cookie over HTTPS only (behind TLS)."
+    secure_cookies: bool | None = Field(
+        default=None,
+        description="Send the session cookie over HTTPS only; unset: on outside development.",
     )
     users_file: Path | None = Field(
         default=None, description="JSON list of users with scrypt password hashes (production)."
@@ -73,6 +74,15 @@ class WebSettings(BaseSettings):
     @property
     def is_development(self) -> bool:
         return self.environment == "development"
+
+    @property
+    def cookies_https_only(self) -> bool:
+        """Whether the session cookie carries ``Secure``.
+
+        On by default outside development, so a production session cannot leak over plain HTTP
+        by omission; a site without TLS must say so with ``WENPING_WEB_SECURE_COOKIES=false``.
+        """
+        return self.secure_cookies if self.secure_cookies is not None else not self.is_development
 
     @model_validator(mode="after")
     def _refuse_defaults_outside_development(self) -> WebSettings:

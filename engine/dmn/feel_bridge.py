@@ -6,7 +6,6 @@ the rest of ``engine.dmn`` stays importable whatever state ``engine.feel`` is in
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -14,7 +13,7 @@ from typing import Any
 
 from engine import feel as _feel
 from engine.dmn.model import CompiledFeel, CompiledTests
-from engine.feel import DaysTimeDuration, FeelFunction, Range, YearsMonthsDuration
+from engine.feel import FeelFunction, ops
 from engine.feel.builtins import BUILTINS
 from engine.feel.compiler import Const
 from engine.feel.lexer import KEYWORDS
@@ -89,35 +88,18 @@ def is_function(value: Any) -> bool:
     return isinstance(value, FeelFunction)
 
 
+_TYPE_REF_SPELLING = {
+    "date and time": "dateTime",
+    "days and time duration": "dayTimeDuration",
+    "years and months duration": "yearMonthDuration",
+}
+
+
 def kind_of(value: Any) -> str:
     """The FEEL type name of a value, in DMN ``typeRef`` spelling."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, Decimal | int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, dt.datetime):
-        return "dateTime"
-    if isinstance(value, dt.date):
-        return "date"
-    if isinstance(value, dt.time):
-        return "time"
-    if isinstance(value, DaysTimeDuration):
-        return "dayTimeDuration"
-    if isinstance(value, YearsMonthsDuration):
-        return "yearMonthDuration"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, dict):
-        return "context"
-    if isinstance(value, FeelFunction):
-        return "function"
-    if isinstance(value, Range):
-        return "range"
-    return "unknown"
+    # One classification (FEEL's ``instance of``) serves both; only the spelling differs.
+    name = ops.type_name(value)
+    return _TYPE_REF_SPELLING.get(name, name)
 
 
 def to_json(value: Any) -> Any:

@@ -7,6 +7,8 @@ reuses to schedule timers.
 from engine.model.parser import parse_bpmn
 from engine.model.problems import BpmnValidationError, Problem
 from engine.model.specs import (
+    Binding,
+    BindingType,
     BpmnResource,
     CalledDecision,
     CalledElement,
@@ -30,6 +32,8 @@ from engine.model.specs import (
 )
 
 __all__ = [
+    "Binding",
+    "BindingType",
     "BpmnResource",
     "BpmnValidationError",
     "CalledDecision",

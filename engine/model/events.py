@@ -65,8 +65,14 @@ _ALLOWED: dict[EventRole, tuple[EventType, ...]] = {
         EventType.MESSAGE,
         EventType.SIGNAL,
         EventType.ESCALATION,
+        EventType.LINK,
     ),
-    EventRole.INTERMEDIATE_CATCH: (EventType.MESSAGE, EventType.TIMER, EventType.SIGNAL),
+    EventRole.INTERMEDIATE_CATCH: (
+        EventType.MESSAGE,
+        EventType.TIMER,
+        EventType.SIGNAL,
+        EventType.LINK,
+    ),
     EventRole.BOUNDARY: (
         EventType.TIMER,
         EventType.MESSAGE,
@@ -82,11 +88,11 @@ _KINDS = {
     "errorEventDefinition": EventType.ERROR,
     "escalationEventDefinition": EventType.ESCALATION,
     "terminateEventDefinition": EventType.TERMINATE,
+    "linkEventDefinition": EventType.LINK,
 }
 _UNSUPPORTED = {
     "compensateEventDefinition": "Compensation events",
     "conditionalEventDefinition": "Conditional events",
-    "linkEventDefinition": "Link events",
     "cancelEventDefinition": "Cancel events",
     "eventDefinitionRef": "Event definitions by reference",
 }
@@ -155,6 +161,11 @@ def read_event(ctx: ParseContext, node: Node, shape: EventShape) -> dict[str, An
         fields["error"] = _error(ctx, definition, shape)
     elif event_type is EventType.ESCALATION:
         fields["escalation"] = _escalation(ctx, definition, shape)
+    elif event_type is EventType.LINK:
+        name = (definition.get("name") or "").strip()
+        if not name:
+            ctx.problems.add(definition, "Link name must be present and not empty.")
+        fields["link_name"] = name
     return fields
 
 

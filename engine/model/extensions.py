@@ -20,6 +20,8 @@ from engine.model.context import (
     zeebe,
 )
 from engine.model.specs import (
+    Binding,
+    BindingType,
     CalledDecision,
     CalledElement,
     Expression,
@@ -52,7 +54,6 @@ SUPPORTED_EXTENSIONS = frozenset(
     }
 )
 RESERVED_HEADER_PREFIX = "io.camunda.zeebe:"
-_BINDING_TYPES = ("latest", "deployment", "versionTag")
 
 
 def check_extensions(ctx: ParseContext, node: Node) -> None:
@@ -65,6 +66,9 @@ def check_extensions(ctx: ParseContext, node: Node) -> None:
                     f"Extension element 'zeebe:{local_name(child)}' is not supported by the "
                     "embedded engine",
                 )
+
+
+_NULL_SOURCE = Expression("=null")
 
 
 def single(ctx: ParseContext, node: Node, local: str, *, required: bool = False) -> Node | None:
@@ -90,17 +94,23 @@ def read_io_mapping(
     inputs: list[VariableMapping] = []
     outputs: list[VariableMapping] = []
     for child in mapping.findall(zeebe("input")):
-        source = ctx.expression(child, "source")
+        source = _mapping_source(ctx, child, feel_only=False)
         target = ctx.path(child, "target")
-        if source is not None and target is not None:
+        if target is not None:
             inputs.append(VariableMapping(source, target))
     for child in mapping.findall(zeebe("output")):
         # Output sources are evaluated against the element's variables: always FEEL in Zeebe.
-        source = ctx.expression(child, "source", feel_only=True)
+        source = _mapping_source(ctx, child, feel_only=True)
         target = ctx.path(child, "target")
-        if source is not None and target is not None:
+        if target is not None:
             outputs.append(VariableMapping(source, target))
     return tuple(inputs), tuple(outputs)
+
+
+def _mapping_source(ctx: ParseContext, child: Node, *, feel_only: bool) -> Expression:
+    """A mapping's source; a missing or empty one maps the target to null (as Zeebe does)."""
+    source = ctx.expression(child, "source", feel_only=feel_only, mandatory=False)
+    return source if source is not None else _NULL_SOURCE
 
 
 def read_task_definition(ctx: ParseContext, node: Node) -> TaskDefinition | None:
@@ -149,22 +159,30 @@ def read_properties(ctx: ParseContext, node: Node) -> tuple[tuple[str, str], ...
     )
 
 
-def check_binding(ctx: ParseContext, node: Node) -> None:
-    """Only ``latest`` binding is implemented: other bindings would silently behave differently."""
-    binding = node.get("bindingType")
-    if binding is None or binding == "latest":
-        return
-    if binding in _BINDING_TYPES:
+def read_binding(ctx: ParseContext, node: Node) -> Binding:
+    """``bindingType`` (default ``latest``) and, for ``versionTag``, the required tag."""
+    raw = node.get("bindingType")
+    if raw is None or raw == BindingType.LATEST:
+        return Binding()
+    try:
+        binding_type = BindingType(raw)
+    except ValueError:
         ctx.problems.add(
             node,
-            f"Binding type '{binding}' is not supported by the embedded engine; use 'latest'",
+            f"Attribute 'bindingType' must be one of "
+            f"{', '.join(b.value for b in BindingType)}, but was '{raw}'",
         )
-    else:
+        return Binding()
+    if binding_type is not BindingType.VERSION_TAG:
+        return Binding(binding_type)
+    tag = (node.get("versionTag") or "").strip()
+    if not tag:
         ctx.problems.add(
             node,
-            f"Attribute 'bindingType' must be one of {', '.join(_BINDING_TYPES)}, "
-            f"but was '{binding}'",
+            "Attribute 'versionTag' must be present and not empty if the binding type is "
+            "'versionTag'",
         )
+    return Binding(binding_type, tag or None)
 
 
 def read_called_element(ctx: ParseContext, node: Node) -> CalledElement | None:
@@ -172,7 +190,7 @@ def read_called_element(ctx: ParseContext, node: Node) -> CalledElement | None:
     called = single(ctx, node, "calledElement", required=True)
     if called is None:
         return None
-    check_binding(ctx, called)
+    binding = read_binding(ctx, called)
     process_id = ctx.expression(called, "processId")
     if process_id is None:
         return None
@@ -180,17 +198,18 @@ def read_called_element(ctx: ParseContext, node: Node) -> CalledElement | None:
         process_id,
         propagate_all_child_variables=bool_attr(called, "propagateAllChildVariables", True),
         propagate_all_parent_variables=bool_attr(called, "propagateAllParentVariables", True),
+        binding=binding,
     )
 
 
 def read_called_decision(ctx: ParseContext, decision: Node) -> CalledDecision | None:
     """``zeebe:calledDecision`` of a business-rule task."""
-    check_binding(ctx, decision)
+    binding = read_binding(ctx, decision)
     decision_id = ctx.expression(decision, "decisionId")
     result = ctx.path(decision, "resultVariable")
     if decision_id is None or result is None:
         return None
-    return CalledDecision(decision_id, result)
+    return CalledDecision(decision_id, result, binding)
 
 
 def read_script(ctx: ParseContext, script: Node) -> ScriptDefinition | None:
@@ -203,14 +222,9 @@ def read_script(ctx: ParseContext, script: Node) -> ScriptDefinition | None:
 
 
 def read_user_task(ctx: ParseContext, node: Node) -> UserTaskDefinition | None:
-    """A Camunda user task; job-worker user tasks (deprecated since 8.6) are rejected."""
-    if single(ctx, node, "userTask") is None:
-        ctx.problems.add(
-            node,
-            "Job-worker user tasks are not supported by the embedded engine: "
-            "add <zeebe:userTask/> to make it a Camunda user task",
-        )
-        return None
+    """A Camunda user task, or a job-worker user task (no ``zeebe:userTask``; deprecated since
+    8.6 but still run by 8.8)."""
+    job_worker = single(ctx, node, "userTask") is None
     values: dict[str, Expression | None] = {}
     assignment = single(ctx, node, "assignmentDefinition")
     if assignment is not None:
@@ -256,7 +270,20 @@ def read_user_task(ctx: ParseContext, node: Node) -> UserTaskDefinition | None:
                     f"Priority must be a number between 0 and 100, but was '{expression.source}'",
                 )
         values["priority"] = expression
-    form_id, external = _read_form(ctx, node)
+    if job_worker:
+        form_id, form_key, form_binding = _read_job_worker_form(ctx, node)
+        return UserTaskDefinition(
+            assignee=values.get("assignee"),
+            candidate_groups=values.get("candidate_groups"),
+            candidate_users=values.get("candidate_users"),
+            due_date=values.get("due_date"),
+            follow_up_date=values.get("follow_up_date"),
+            form_id=form_id,
+            form_binding=form_binding,
+            job_worker=True,
+            form_key=form_key,
+        )
+    form_id, external, form_binding = _read_form(ctx, node)
     return UserTaskDefinition(
         assignee=values.get("assignee"),
         candidate_groups=values.get("candidate_groups"),
@@ -266,13 +293,30 @@ def read_user_task(ctx: ParseContext, node: Node) -> UserTaskDefinition | None:
         priority=values.get("priority"),
         form_id=form_id,
         external_form_reference=external,
+        form_binding=form_binding,
     )
 
 
-def _read_form(ctx: ParseContext, node: Node) -> tuple[str | None, Expression | None]:
+def _read_job_worker_form(ctx: ParseContext, node: Node) -> tuple[str | None, str | None, Binding]:
+    """``zeebe:formDefinition`` of a job-worker user task: ``formKey`` or a linked ``formId``."""
     form = single(ctx, node, "formDefinition")
     if form is None:
-        return None, None
+        return None, None, Binding()
+    form_id = (form.get("formId") or "").strip() or None
+    form_key = (form.get("formKey") or "").strip() or None
+    if (form_id is None) == (form_key is None):
+        ctx.problems.add(
+            form,
+            "Exactly one of the attributes 'formId, formKey' must be present and not blank for "
+            "job-worker user tasks",
+        )
+    return form_id, form_key, read_binding(ctx, form)
+
+
+def _read_form(ctx: ParseContext, node: Node) -> tuple[str | None, Expression | None, Binding]:
+    form = single(ctx, node, "formDefinition")
+    if form is None:
+        return None, None, Binding()
     form_id = (form.get("formId") or "").strip() or None
     external_text = (form.get("externalReference") or "").strip() or None
     if (form_id is None) == (external_text is None):
@@ -287,9 +331,9 @@ def _read_form(ctx: ParseContext, node: Node) -> tuple[str | None, Expression | 
             "Attribute 'externalReference' must not be used in combination with attribute "
             "'bindingType'",
         )
-    check_binding(ctx, form)
+    binding = read_binding(ctx, form)
     external = ctx.expression(form, "externalReference", mandatory=False) if external_text else None
-    return form_id, external
+    return form_id, external, binding
 
 
 def read_loop(ctx: ParseContext, loop: Node) -> LoopCharacteristics | None:

@@ -55,6 +55,7 @@ class EventType(StrEnum):
     ERROR = "ERROR"
     ESCALATION = "ESCALATION"
     TERMINATE = "TERMINATE"
+    LINK = "LINK"
 
 
 class TimerKind(StrEnum):
@@ -120,8 +121,6 @@ class ErrorDefinition:
 
     error_id: str | None
     error_code: str | None
-    error_code_variable: str | None = None
-    error_message_variable: str | None = None
 
 
 @dataclass(frozen=True)
@@ -130,7 +129,22 @@ class EscalationDefinition:
 
     escalation_id: str | None
     code: str | None
-    code_variable: str | None = None
+
+
+class BindingType(StrEnum):
+    """Which version of a called process, decision or linked form is used (``bindingType``)."""
+
+    LATEST = "latest"
+    DEPLOYMENT = "deployment"
+    VERSION_TAG = "versionTag"
+
+
+@dataclass(frozen=True)
+class Binding:
+    """``bindingType`` and, for ``versionTag``, the tag (``versionTag`` attribute)."""
+
+    type: BindingType = BindingType.LATEST
+    version_tag: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,12 +152,14 @@ class CalledElement:
     process_id: Expression
     propagate_all_child_variables: bool = True
     propagate_all_parent_variables: bool = True
+    binding: Binding = Binding()
 
 
 @dataclass(frozen=True)
 class CalledDecision:
     decision_id: Expression
     result_variable: str
+    binding: Binding = Binding()
 
 
 @dataclass(frozen=True)
@@ -166,6 +182,12 @@ class UserTaskDefinition:
     priority: Expression | None = None
     form_id: str | None = None
     external_form_reference: Expression | None = None
+    form_binding: Binding = Binding()
+    #: a job-worker user task (no ``zeebe:userTask``; deprecated since 8.6): a job of type
+    #: ``io.camunda.zeebe:userTask`` whose headers carry the assignment, dates and form key
+    job_worker: bool = False
+    #: ``zeebe:formDefinition formKey`` of a job-worker user task (passed on as is)
+    form_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -219,6 +241,8 @@ class Element:
     script: ScriptDefinition | None = None
     user_task: UserTaskDefinition | None = None
     loop: LoopCharacteristics | None = None
+    #: link throw/catch events: the link name (a throw continues at the catch of that name)
+    link_name: str | None = None
     #: boundary events: the activity they are attached to and whether they interrupt it
     attached_to: str | None = None
     cancel_activity: bool = True

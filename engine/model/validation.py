@@ -203,6 +203,32 @@ def _check_scope(ctx: ParseContext, process: Process, scope: Element) -> None:
         if process.elements[start_id].element_type is ElementType.START_EVENT
     ]
     _check_handlers(ctx, scope, handlers, "event sub-processes")
+    _check_links(ctx, scope, children)
+
+
+def _check_links(ctx: ParseContext, scope: Element, children: list[Element]) -> None:
+    """Zeebe: link catch names are unique in a scope; every throw has a catch of its name."""
+    links = [c for c in children if c.event_type is EventType.LINK and c.link_name]
+    catches = [c for c in links if c.element_type is ElementType.INTERMEDIATE_CATCH_EVENT]
+    names = [c.link_name for c in catches]
+    for name in sorted({n for n in names if names.count(n) > 1 and n is not None}):
+        _report(
+            ctx,
+            scope,
+            f"Multiple intermediate catch link event definitions with the same "
+            f"name '{name}' are not allowed.",
+        )
+    for throw in links:
+        if (
+            throw.element_type is ElementType.INTERMEDIATE_THROW_EVENT
+            and throw.link_name not in names
+        ):
+            _report(
+                ctx,
+                throw,
+                f"Can't find an catch link event for the throw link event with "
+                f"the name '{throw.link_name}'.",
+            )
 
 
 def _check_handlers(ctx: ParseContext, owner: Element, handlers: list[Element], where: str) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, event, select
 
 from engine.api import Record
 from engine.query import tables as t
+from engine.query.buffer import WriteBuffer
 from engine.query.incidents import project_decision_evaluation, project_incident
 from engine.query.projection import (
     DEFAULT_TENANT,
@@ -27,7 +28,7 @@ from engine.query.projection import (
 )
 from engine.query.rebuild import ensure_schema
 from engine.query.user_tasks import project_user_task
-from engine.query.writes import delete, insert, update, upsert
+from engine.query.writes import delete, insert, upsert
 
 
 class QueryExporter:
@@ -41,24 +42,40 @@ class QueryExporter:
     def export(self, connection: Any, records: Sequence[Record]) -> None:
         """Apply ``records`` (in log order) on the open connection of the committing transaction."""
         conn: Connection = connection
-        # What this exporter remembers (tables exist, names of new definitions) may be undone by
-        # a rollback of the engine's transaction; then it forgets and looks again.
-        if not event.contains(conn, "rollback", self._forget):
-            event.listen(conn, "rollback", self._forget)
         if not self._schema_ready:
+            self._forget_on_rollback(conn)
             first = min((r.position for r in records), default=None)
             ensure_schema(conn, self.project, before_position=first)
             self._schema_ready = True
         self.project(conn, records)
 
     def project(self, conn: Connection, records: Sequence[Record]) -> None:
-        """Apply ``records`` to the search tables (which must exist)."""
+        """Apply ``records`` to the search tables (which must exist).
+
+        Instance, user task and variable rows are written through a :class:`WriteBuffer`, one
+        statement per table and shape for the whole batch; the other (rare) records flush it
+        first and write directly, since they may read the tables.
+        """
+        buffer = WriteBuffer(conn)
         for record in records:
             if record.record_type != "EVENT":
                 continue
+            buffered = _BUFFERED.get(record.value_type)
+            if buffered is not None:
+                buffered(self, buffer, conn, record)
+                continue
             handler = _HANDLERS.get(record.value_type)
             if handler is not None:
+                buffer.flush()
                 handler(self, conn, record)
+        buffer.flush()
+
+    def _forget_on_rollback(self, conn: Connection) -> None:
+        """What this exporter learns in a transaction (tables exist, names of new definitions)
+        is undone by its rollback; then the exporter forgets and looks again. Registered only
+        when there is something to forget: registering on every commit cost a tenth of a step."""
+        if not event.contains(conn, "rollback", self._forget):
+            event.listen(conn, "rollback", self._forget)
 
     def _forget(self, conn: Connection) -> None:
         self._schema_ready = False
@@ -98,6 +115,7 @@ class QueryExporter:
                     for eid, ename in names.items()
                 ],
             )
+        self._forget_on_rollback(conn)
         self._names[key] = (name, names)
 
     def _resource_deletion(self, conn: Connection, record: Record) -> None:
@@ -186,7 +204,7 @@ class QueryExporter:
 
     # --- instances -----------------------------------------------------------------------------
 
-    def _process_instance(self, conn: Connection, record: Record) -> None:
+    def _process_instance(self, buffer: WriteBuffer, conn: Connection, record: Record) -> None:
         v = record.value
         is_process = v.get("bpmnElementType") == "PROCESS"
         table = t.process_instance if is_process else t.element_instance
@@ -220,24 +238,23 @@ class QueryExporter:
                     "type": str(v.get("bpmnElementType", "UNKNOWN")),
                     "incident_key": None,
                 }
-            upsert(conn, table, {pk_col: record.key}, values)
+            buffer.upsert(table, {pk_col: record.key}, values)
         elif record.intent in ("ELEMENT_COMPLETED", "ELEMENT_TERMINATED"):
             state = "COMPLETED" if record.intent == "ELEMENT_COMPLETED" else "TERMINATED"
-            update(
-                conn, table, {pk_col: record.key}, {"state": state, "end_date": record.timestamp}
+            buffer.update(
+                table, {pk_col: record.key}, {"state": state, "end_date": record.timestamp}
             )
 
-    def _user_task(self, conn: Connection, record: Record) -> None:
-        project_user_task(conn, record, self._names_of)
+    def _user_task(self, buffer: WriteBuffer, conn: Connection, record: Record) -> None:
+        project_user_task(buffer, conn, record, self._names_of)
 
-    def _variable(self, conn: Connection, record: Record) -> None:
+    def _variable(self, buffer: WriteBuffer, conn: Connection, record: Record) -> None:
         if record.intent not in ("CREATED", "UPDATED"):
             return
         v = record.value
         value = v.get("value")
         text = value if isinstance(value, str) else "null"
-        upsert(
-            conn,
+        buffer.upsert(
             t.variable,
             {"variable_key": record.key},
             {
@@ -257,14 +274,19 @@ class QueryExporter:
         project_decision_evaluation(conn, record)
 
 
+# Records of every step: their rows go through the write buffer.
+_BUFFERED = {
+    "PROCESS_INSTANCE": QueryExporter._process_instance,
+    "USER_TASK": QueryExporter._user_task,
+    "VARIABLE": QueryExporter._variable,
+}
+
+# Rare records (deployments, incidents, evaluations): written directly; some read the tables.
 _HANDLERS = {
     "PROCESS": QueryExporter._process,
     "FORM": QueryExporter._form,
     "DECISION": QueryExporter._decision,
     "DECISION_REQUIREMENTS": QueryExporter._decision_requirements,
-    "PROCESS_INSTANCE": QueryExporter._process_instance,
-    "USER_TASK": QueryExporter._user_task,
-    "VARIABLE": QueryExporter._variable,
     "INCIDENT": QueryExporter._incident,
     "DECISION_EVALUATION": QueryExporter._decision_evaluation,
     "RESOURCE_DELETION": QueryExporter._resource_deletion,

@@ -42,7 +42,10 @@ _REFRESH_CALL_ELEMENT = (
     .values(
         has_incident=or_(
             _ei.c.incident_key.is_not(None),
+            # The caller's instance key narrows the search to its (indexed) children, so the
+            # cost does not grow with the number of stored instances.
             exists().where(
+                _child.c.parent_process_instance_key == bindparam("pi"),
                 _child.c.parent_element_instance_key == bindparam("ei"),
                 _child.c.has_incident == true(),
             ),
@@ -93,7 +96,7 @@ def project_incident(conn: Connection, record: Record) -> None:
             {"has_incident": False, "incident_key": None},
         )
         # A call activity whose own incident is resolved may still wait on a stuck child.
-        conn.execute(_REFRESH_CALL_ELEMENT, {"ei": ei_key})
+        conn.execute(_REFRESH_CALL_ELEMENT, {"ei": ei_key, "pi": pi_key})
     else:
         return
     refresh_call_chain(conn, pi_key)
@@ -110,7 +113,7 @@ def refresh_call_chain(conn: Connection, process_instance_key: int) -> None:
         if row is None or row[0] is None:
             return
         if row[1] is not None:
-            conn.execute(_REFRESH_CALL_ELEMENT, {"ei": row[1]})
+            conn.execute(_REFRESH_CALL_ELEMENT, {"ei": row[1], "pi": row[0]})
         current = row[0]
 
 

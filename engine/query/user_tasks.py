@@ -9,6 +9,7 @@ from sqlalchemy import Connection
 
 from engine.api import Record
 from engine.query import tables as t
+from engine.query.buffer import WriteBuffer
 from engine.query.projection import (
     DEFAULT_TENANT,
     int_or,
@@ -20,14 +21,17 @@ from engine.query.projection import (
     str_list,
     str_map,
 )
-from engine.query.writes import delete, insert, update, upsert
 
 NamesOf = Callable[[Connection, int], tuple[str | None, dict[str, str]]]
 """Looks up a process definition's name and its elements' names (id → name)."""
 
 
-def project_user_task(conn: Connection, record: Record, names_of: NamesOf) -> None:
-    """Apply one USER_TASK event: created, assigned, updated, completed or canceled."""
+def project_user_task(
+    buffer: WriteBuffer, conn: Connection, record: Record, names_of: NamesOf
+) -> None:
+    """Apply one USER_TASK event: created, assigned, updated, completed or canceled.
+
+    Rows are written through ``buffer``; ``conn`` is only read (definition names)."""
     v = record.value
     key = int_or(v.get("userTaskKey"), record.key)
     ut = t.user_task
@@ -40,8 +44,7 @@ def project_user_task(conn: Connection, record: Record, names_of: NamesOf) -> No
             str_list(v.get("candidateUsersList")),
         )
         created = int_or(v.get("creationTimestamp"), 0) or record.timestamp
-        upsert(
-            conn,
+        buffer.upsert(
             ut,
             {"user_task_key": key},
             {
@@ -67,21 +70,20 @@ def project_user_task(conn: Connection, record: Record, names_of: NamesOf) -> No
                 "tenant_id": v.get("tenantId") or DEFAULT_TENANT,
             },
         )
-        _set_candidates(conn, key, groups, users)
+        _set_candidates(buffer, key, groups, users)
     elif record.intent == "ASSIGNED":
-        update(conn, ut, {"user_task_key": key}, {"assignee": opt_str(v.get("assignee"))})
+        buffer.update(ut, {"user_task_key": key}, {"assignee": opt_str(v.get("assignee"))})
     elif record.intent == "UPDATED":
-        _update_user_task(conn, key, v)
+        _update_user_task(buffer, key, v)
     elif record.intent in ("COMPLETED", "CANCELED"):
-        update(
-            conn,
+        buffer.update(
             ut,
             {"user_task_key": key},
             {"state": record.intent, "completion_date": record.timestamp},
         )
 
 
-def _update_user_task(conn: Connection, key: int, v: Mapping[str, Any]) -> None:
+def _update_user_task(buffer: WriteBuffer, key: int, v: Mapping[str, Any]) -> None:
     changed = set(str_list(v.get("changedAttributes"))) or {
         "candidateGroupsList",
         "candidateUsersList",
@@ -104,25 +106,14 @@ def _update_user_task(conn: Connection, key: int, v: Mapping[str, Any]) -> None:
         users = str_list(v.get("candidateUsersList"))
         values["candidate_users"] = json_list(users)
     if values:
-        update(conn, t.user_task, {"user_task_key": key}, values)
+        buffer.update(t.user_task, {"user_task_key": key}, values)
     if groups is not None or users is not None:
-        _set_candidates(conn, key, groups, users)
+        _set_candidates(buffer, key, groups, users)
 
 
 def _set_candidates(
-    conn: Connection, key: int, groups: list[str] | None, users: list[str] | None
+    buffer: WriteBuffer, key: int, groups: list[str] | None, users: list[str] | None
 ) -> None:
-    c = t.user_task_candidate
     for kind, values in (("group", groups), ("user", users)):
-        if values is None:
-            continue
-        delete(conn, c, {"user_task_key": key, "kind": kind})
-        if values:
-            insert(
-                conn,
-                c,
-                [
-                    {"user_task_key": key, "kind": kind, "value": val}
-                    for val in dict.fromkeys(values)
-                ],
-            )
+        if values is not None:
+            buffer.set_candidates(t.user_task_candidate, key, kind, values)

@@ -239,13 +239,25 @@ class Bpmn:
             return
         if not self.b.multi.is_inner(instance):  # a multi-instance body holds them
             self.b.events.subscribe_boundaries(instance, element)
-        if kind in _PASS_THROUGH or (
-            kind in (ElementType.INTERMEDIATE_THROW_EVENT, ElementType.END_EVENT)
-            and element.task_definition is None
+        if (
+            kind in _PASS_THROUGH
+            or (
+                kind in (ElementType.INTERMEDIATE_THROW_EVENT, ElementType.END_EVENT)
+                and element.task_definition is None
+            )
+            # a link catch event is reached through its throw event and goes straight on
+            or (
+                kind is ElementType.INTERMEDIATE_CATCH_EVENT
+                and element.event_type is EventType.LINK
+            )
         ):
             self._pass_through(instance, element, variables)
             return
-        if kind is ElementType.USER_TASK and element.user_task is not None:
+        if (
+            kind is ElementType.USER_TASK
+            and element.user_task is not None
+            and not element.user_task.job_worker
+        ):
             self.b.user_tasks.create(instance, element)
             return
         if kind is ElementType.SCRIPT_TASK and element.script is not None:
@@ -258,7 +270,9 @@ class Bpmn:
             return
         if kind in _JOB_ELEMENTS:
             job = self.b.jobs.prepare(instance, element)
-            self.b.jobs.create(self.activated(instance), job)
+            # Zeebe writes JOB CREATED before the element's ELEMENT_ACTIVATED.
+            self.b.jobs.create(instance, job)
+            self.activated(self.get(instance.key) or instance)
             return
         if kind in (ElementType.INTERMEDIATE_CATCH_EVENT, ElementType.RECEIVE_TASK):
             payload = self.triggered.pop((instance.flow_scope_key, element.id), None)
@@ -276,6 +290,23 @@ class Bpmn:
             self.b.calls.call(instance, element)
             return
         raise IncidentRaised("UNKNOWN", f"Element '{element.id}' of type {kind} is not supported")
+
+    def _follow_link(self, thrown: ElementInstance, element: Element) -> None:
+        """A link throw event completed: the catch link event of its name in the same scope
+        is activated (the deployment guarantees there is one)."""
+        scope = self.get(thrown.flow_scope_key)
+        process = self.ctx.definition(thrown.process_definition_key).process
+        catch = next(
+            (
+                process.elements[child]
+                for child in process.elements[element.flow_scope or process.id].children
+                if process.elements[child].element_type is ElementType.INTERMEDIATE_CATCH_EVENT
+                and process.elements[child].link_name == element.link_name
+            ),
+            None,
+        )
+        if scope is not None and catch is not None:
+            self.activate(catch, scope)
 
     def activated(self, instance: ElementInstance) -> ElementInstance:
         instance = self.put(instance, state=ElementState.ACTIVATED)
@@ -367,6 +398,13 @@ class Bpmn:
             return
         if flows is None:
             flows = self._outgoing(instance, element)
+        if (
+            not flows
+            and element.event_type is EventType.LINK
+            and instance.element_type == ElementType.INTERMEDIATE_THROW_EVENT
+        ):
+            self._follow_link(instance, element)
+            return
         if not flows:
             if self.b.multi.is_inner(instance):
                 self.ctx.enqueue(lambda: self.b.multi.child_completed(instance))

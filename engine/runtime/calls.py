@@ -1,4 +1,7 @@
-"""Call activities: start the latest version of the called process and wait for it.
+"""Call activities: start the bound version of the called process and wait for it.
+
+The binding type picks the version: ``latest``, the one deployed together with the calling
+process (``deployment``) or the latest with a version tag (``versionTag``).
 
 The child gets the call activity's visible variables (unless propagateAllParentVariables is off)
 after the input mappings; when it completes, its variables come back (all of them unless
@@ -11,13 +14,33 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from engine.model.specs import Element
+from engine.model.specs import BindingType, CalledElement, Element
 from engine.runtime import expressions
 from engine.runtime.context import IncidentRaised
 from engine.runtime.entities import NO_KEY, ElementInstance, ElementState
+from engine.runtime.repository import ProcessDefinition
 
 if TYPE_CHECKING:
     from engine.runtime.behaviors import Behaviors
+
+
+def _not_found(process_id: str, called: CalledElement, caller: ProcessDefinition) -> str:
+    """Zeebe's incident message for a called process that the binding does not find."""
+    if called.binding.type is BindingType.DEPLOYMENT:
+        return (
+            f"Expected to call process with BPMN process id '{process_id}' with binding type "
+            f"'deployment', but no such process found in the deployment with key "
+            f"{caller.deployment_key} which contained the current process. To resolve this "
+            "incident, migrate the process instance to a process definition that is deployed "
+            "together with the intended process definition to call."
+        )
+    if called.binding.type is BindingType.VERSION_TAG:
+        return (
+            f"Expected to call process with BPMN process id '{process_id}' and version tag "
+            f"'{called.binding.version_tag}', but no such process found. To resolve this "
+            "incident, deploy a process with the given process id and version tag."
+        )
+    return f"Expected process with BPMN process id '{process_id}' to be deployed, but not found."
 
 
 class Calls:
@@ -36,14 +59,12 @@ class Calls:
             process_id = expressions.evaluate_str(called.process_id, view)
         except expressions.ExpressionError as exc:
             raise IncidentRaised("EXTRACT_VALUE_ERROR", exc.message) from exc
-        tenant = self.ctx.definition(instance.process_definition_key).tenant_id
-        definition = self.ctx.repo.latest_process(process_id, tenant)
+        caller = self.ctx.definition(instance.process_definition_key)
+        definition = self.ctx.repo.bound_process(
+            process_id, caller.tenant_id, called.binding, caller.deployment_key
+        )
         if definition is None:
-            raise IncidentRaised(
-                "CALLED_ELEMENT_ERROR",
-                f"Expected process with BPMN process id '{process_id}' to be deployed, but not "
-                "found.",
-            )
+            raise IncidentRaised("CALLED_ELEMENT_ERROR", _not_found(process_id, called, caller))
         variables = (
             self.b.vars.visible_values(instance.key)
             if called.propagate_all_parent_variables

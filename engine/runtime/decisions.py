@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.api import DecisionEvaluationResult, JsonDict
 from engine.errors import InvalidArgument, NotFound
-from engine.model.specs import Element
+from engine.model.specs import BindingType, Element
 from engine.runtime import expressions
 from engine.runtime.context import IncidentRaised
 from engine.runtime.entities import ElementInstance
@@ -34,7 +34,9 @@ class Decisions:
         from engine.dmn import evaluate_decision  # heavy import, only when a decision runs
 
         drg_definition = self.ctx.repo.drgs[decision.drg_key]
-        outcome = evaluate_decision(drg_definition.drg, decision.decision_id, variables)
+        outcome = evaluate_decision(
+            drg_definition.drg, decision.decision_id, variables, clock=self.ctx.clock
+        )
         keys = self._keys_in(decision.drg_key)
         result = outcome.to_api(
             decision_key=decision.key,
@@ -125,13 +127,31 @@ class Decisions:
         except expressions.ExpressionError as exc:
             raise IncidentRaised("EXTRACT_VALUE_ERROR", exc.message) from exc
         definition = self.ctx.definition(instance.process_definition_key)
-        decision = self.ctx.repo.latest_decision(decision_id, definition.tenant_id)
+        binding = called.binding
+        decision = self.ctx.repo.bound_decision(
+            decision_id, definition.tenant_id, binding, definition.deployment_key
+        )
         if decision is None:
-            raise IncidentRaised(
-                "CALLED_DECISION_ERROR",
-                f"Expected to evaluate decision '{decision_id}', but no decision found for id "
-                f"'{decision_id}'",
-            )
+            if binding.type is BindingType.DEPLOYMENT:
+                message = (
+                    f"Expected to evaluate decision with id '{decision_id}' with binding type "
+                    f"'deployment', but no such decision found in the deployment with key "
+                    f"{definition.deployment_key} which contained the current process. To "
+                    "resolve this incident, migrate the process instance to a process definition "
+                    "that is deployed together with the intended decision to evaluate."
+                )
+            elif binding.type is BindingType.VERSION_TAG:
+                message = (
+                    f"Expected to evaluate decision with id '{decision_id}' and version tag "
+                    f"'{binding.version_tag}', but no such decision found. To resolve this "
+                    "incident, deploy a decision with the given id and version tag."
+                )
+            else:
+                message = (
+                    f"Expected to evaluate decision '{decision_id}', but no decision found for "
+                    f"id '{decision_id}'"
+                )
+            raise IncidentRaised("CALLED_DECISION_ERROR", message)
         extra = {
             "processInstanceKey": instance.pi_key,
             "elementInstanceKey": instance.key,

@@ -1,8 +1,10 @@
 """Deployments: parse every resource first (all or nothing), then version and record them.
 
 As Zeebe: versions count per id (and tenant); a resource identical to the latest version of its
-id (same checksum and name) is a duplicate and keeps that version and key; new process versions
-replace the previous version's timer start events. Definitions enter the repository only once the
+id (same checksum and name) is a duplicate and keeps that version and key, unless the deployment
+also holds a new or changed resource: then every resource gets a new version (resources deployed
+together are versioned together); new process versions replace the previous version's timer start
+events. Definitions enter the repository only once the
 deployment is committed.
 """
 
@@ -87,11 +89,15 @@ def executable_processes(bpmn: Any) -> tuple[Process, ...]:
     return processes
 
 
+_MAX_NAME = 512  # engine_resources.resource_name
+
+
 class Deployer:
     def __init__(self, b: Behaviors) -> None:
         self.b = b
         self.ctx = b.ctx
         self.pending_versions: dict[tuple[str, str, str], int] = {}
+        self.version_all = False
 
     def deploy(self, resources: Sequence[Resource], tenant_id: str) -> DeploymentResult:
         if not resources:
@@ -99,6 +105,15 @@ class Deployer:
         parsed: list[ParsedResource] = []
         problems: list[str] = []
         for resource in resources:
+            # The store keeps names as text of at most 512 characters (PostgreSQL text
+            # cannot hold U+0000): refuse what it could not store, naming the resource.
+            if "\x00" in resource.name or len(resource.name) > _MAX_NAME:
+                shown = resource.name[:80].replace("\x00", "\\0")
+                problems.append(
+                    f"Expected a resource name of at most {_MAX_NAME} characters without NUL "
+                    f"characters, but got '{shown}' ({len(resource.name)} characters)"
+                )
+                continue
             try:
                 parsed.append(_parse(resource))
             except EngineError as exc:
@@ -107,6 +122,11 @@ class Deployer:
         if problems:
             raise InvalidArgument("\n".join(problems))
         self.pending_versions = {}
+        # As Zeebe: a deployment with at least one new or changed resource versions all its
+        # resources together (duplicates get a new version too), so that bindingType
+        # "deployment" finds them; a deployment of duplicates only changes nothing.
+        self.version_all = False
+        self.version_all = not all(self._is_duplicate(item, tenant_id) for item in parsed)
         deployment_key = self.ctx.state.new_key()
         processes: list[DeployedProcess] = []
         drgs: list[DeployedDecisionRequirements] = []
@@ -196,9 +216,23 @@ class Deployer:
                     )
                 seen[ident] = item.resource.name
 
+    def _is_duplicate(self, item: ParsedResource, tenant: str) -> bool:
+        if item.kind == "bpmn":
+            return all(
+                self.duplicate_of("process", process.id, tenant, item) is not None
+                for process in executable_processes(item.value)
+            )
+        if item.kind == "dmn":
+            return self.duplicate_of("drg", item.value.id, tenant, item) is not None
+        return self.duplicate_of("form", item.value["id"], tenant, item) is not None
+
     def duplicate_of(
         self, kind: str, resource_id: str, tenant: str, item: ParsedResource
     ) -> int | None:
+        """The key of the latest version if ``item`` repeats it unchanged (same checksum and
+        name) and the deployment is not versioned as a whole."""
+        if self.version_all:
+            return None
         key = self.ctx.repo.latest_key(kind, resource_id, tenant)
         if key is None:
             return None

@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from lxml import etree
+
 from engine.api import DeployedDecision, DeployedDecisionRequirements, DeployedForm
 from engine.runtime.entities import NO_KEY
 from engine.runtime.repository import DecisionDefinition, DrgDefinition, FormDefinition
@@ -67,6 +69,27 @@ def deploy_form(
     )
     deployer.ctx.defer(lambda: deployer.ctx.repo.add_form(definition))
     return DeployedForm(form_id, definition.version, definition.key, name, tenant)
+
+
+_ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
+
+
+def decision_version_tags(content: bytes) -> dict[str, str]:
+    """Decision id → ``zeebe:versionTag`` value (Camunda 8.6+ decisions may carry one)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(content, parser)
+    except etree.XMLSyntaxError:
+        return {}  # the DMN parser has accepted the resource; nothing to read here
+    tags: dict[str, str] = {}
+    for decision in root.iter():
+        if not isinstance(decision.tag, str) or etree.QName(decision).localname != "decision":
+            continue
+        for tag in decision.iter(f"{{{_ZEEBE_NS}}}versionTag"):
+            value = (tag.get("value") or "").strip()
+            if value and decision.get("id"):
+                tags[decision.get("id", "")] = value
+    return tags
 
 
 def _adder(deployer: Deployer, decision: DecisionDefinition) -> Callable[[], None]:
@@ -138,6 +161,7 @@ def deploy_drg(
     )
     deployer.ctx.defer(lambda: deployer.ctx.repo.add_drg(definition))
     deployed: list[DeployedDecision] = []
+    version_tags = decision_version_tags(item.resource.content)
     for decision in drg.decisions.values():
         decision_def = DecisionDefinition(
             key=deployer.ctx.state.new_key(),
@@ -147,6 +171,7 @@ def deploy_drg(
             drg_key=definition.key,
             tenant_id=tenant,
             deployment_key=deployment_key,
+            version_tag=version_tags.get(decision.id),
         )
         deployer.ctx.write(
             "DECISION",
@@ -159,6 +184,8 @@ def deploy_drg(
                 "decisionKey": decision_def.key,
                 "decisionRequirementsId": drg.id,
                 "decisionRequirementsKey": definition.key,
+                "versionTag": decision_def.version_tag or "",
+                "deploymentKey": deployment_key,
                 "tenantId": tenant,
             },
         )
@@ -173,7 +200,7 @@ def deploy_drg(
                 deployment_key,
                 tenant,
                 definition.key,
-                json.dumps({"name": decision.name}),
+                json.dumps({"name": decision.name, "versionTag": decision_def.version_tag}),
                 b"",
             )
         )

@@ -36,6 +36,7 @@ from engine.errors import (
     InvalidArgument,
     NotFound,
 )
+from engine.runtime import expressions
 from engine.runtime.behaviors import Behaviors
 from engine.runtime.commands import EngineCommands
 from engine.runtime.context import Context
@@ -152,8 +153,9 @@ class Engine(EngineCommands):
         self._b.calls.finished.clear()
         self._b.bpmn.triggered.clear()
         try:
-            result = fn()
-            ctx.drain()
+            with expressions.engine_clock(self.clock):
+                result = fn()
+                ctx.drain()
             batch = self._state.take_batch()
             batch.records = ctx.records
             batch.resources = ctx.resource_rows

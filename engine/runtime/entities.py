@@ -247,10 +247,9 @@ class Message(Entity):
     deadline: int
     time_to_live: int
     tenant_id: str = "<default>"
-    #: process instances (roots) it was correlated to; it correlates once per instance
-    correlated_to: tuple[int, ...] = ()
-    #: bpmn process ids whose message start events it already started
-    started_processes: tuple[str, ...] = ()
+    #: bpmn process ids it was correlated to (catch events or start events): Zeebe correlates
+    #: a message once per process, across its instances and versions
+    correlated_processes: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)

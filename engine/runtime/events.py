@@ -9,6 +9,7 @@ its activity first; an interrupting event sub-process terminates the rest of its
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import TYPE_CHECKING, Any
 
 from engine.api import JsonDict
@@ -377,9 +378,15 @@ class Events:
         except expressions.ExpressionError as exc:
             raise IncidentRaised("EXTRACT_VALUE_ERROR", exc.message) from exc
         tenant = self.ctx.definition(instance.process_definition_key).tenant_id
+        # Zeebe passes the throw event's local variables (its input mappings) along; read them
+        # now, before the event completes and its scope is removed.
+        variables = {
+            var_name: json.loads(variable.value)
+            for var_name, variable in self.b.vars.local_names(instance.key).items()
+        }
 
         def broadcast() -> None:
-            self.b.messages.broadcast(name, {}, tenant)
+            self.b.messages.broadcast(name, variables, tenant)
 
         self.ctx.enqueue(broadcast)
 

@@ -7,10 +7,27 @@ whose message follows Zeebe's incident messages; the caller decides the incident
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
+from engine.clock import Clock
 from engine.model.specs import Expression
+
+#: The clock FEEL's ``now()``/``today()`` read while an engine runs a command (Zeebe evaluates
+#: FEEL against the engine clock, so moving the clock moves ``now()`` too).
+_CLOCK: ContextVar[Clock | None] = ContextVar("engine_feel_clock", default=None)
+
+
+@contextmanager
+def engine_clock(clock: Clock) -> Iterator[None]:
+    """Evaluate FEEL against ``clock`` inside the block."""
+    token = _CLOCK.set(clock)
+    try:
+        yield
+    finally:
+        _CLOCK.reset(token)
 
 
 class ExpressionError(Exception):
@@ -42,7 +59,7 @@ def evaluate(expression: Expression, context: Mapping[str, Any]) -> Any:
     text = expression.feel
     try:
         compiled = feel.compile_expression(text)
-        return feel.to_json(compiled.evaluate(context))
+        return feel.to_json(compiled.evaluate(context, clock=_CLOCK.get()))
     except ExpressionError:
         raise
     except Exception as exc:  # FEEL errors and anything unexpected become incidents

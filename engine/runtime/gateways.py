@@ -37,7 +37,9 @@ def choose_flows(b: Behaviors, instance: ElementInstance, element: Element) -> l
             try:
                 holds = expressions.evaluate_bool(flow.condition, view)
             except expressions.ExpressionError as exc:
-                raise IncidentRaised("CONDITION_ERROR", exc.message) from exc
+                # Zeebe passes the expression failure on unchanged (EXTRACT_VALUE_ERROR);
+                # CONDITION_ERROR is only for "no outgoing flow chosen".
+                raise IncidentRaised("EXTRACT_VALUE_ERROR", exc.message) from exc
         if holds:
             taken.append(flow_id)
             if exclusive:

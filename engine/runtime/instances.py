@@ -90,7 +90,8 @@ class Instances:
         if not starts and not any(
             s.event_type is EventType.NONE for s in process.start_events(process.id)
         ):
-            raise InvalidArgument(
+            # Zeebe rejects this with INVALID_STATE, which the gateway maps to FAILED_PRECONDITION.
+            raise FailedPrecondition(
                 f"Expected to create instance of process with none start event, but there is no "
                 f"such event in process '{definition.bpmn_process_id}'"
             )

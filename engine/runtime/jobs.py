@@ -73,7 +73,7 @@ class Jobs:
         definition = self.ctx.definition(instance.process_definition_key)
         try:
             if element.task_definition is None:
-                # Only job-worker user tasks lack a definition; the parser rejects those today.
+                # Only job-worker user tasks lack a task definition.
                 job_type, retries = USER_TASK_JOB_TYPE, 3
             else:
                 job_type = expressions.evaluate_str(element.task_definition.type, view)
@@ -81,6 +81,8 @@ class Jobs:
         except expressions.ExpressionError as exc:
             raise IncidentRaised("EXTRACT_VALUE_ERROR", exc.message) from exc
         headers = dict(element.task_headers)
+        if element.user_task is not None and element.user_task.job_worker:
+            headers.update(self.b.user_tasks.job_headers(instance, element))
         return Job(
             key=NO_KEY,
             type=job_type,

@@ -82,5 +82,6 @@ def load_repository(repository: Repository, rows: list[ResourceRow]) -> None:
                     drg_key=row.parent_key,
                     tenant_id=row.tenant_id,
                     deployment_key=row.deployment_key,
+                    version_tag=json.loads(row.payload).get("versionTag"),
                 )
             )

@@ -1,9 +1,10 @@
 """Messages (publish, correlate, buffer with a time to live) and signals (broadcast).
 
-As in Zeebe: a message correlates to every waiting subscription with its name and correlation
-key, but at most once per process instance; it starts the latest version of each process with a
-matching message start event; with a time to live above zero it is buffered and correlates to
-subscriptions opened later, until it expires. Message ids are unique among buffered messages.
+As in Zeebe: a message correlates to waiting subscriptions with its name and correlation key,
+but only once per process (BPMN process id, across instances and versions); it starts the latest
+version of each other process with a matching message start event; with a time to live above zero
+it is buffered and correlates to subscriptions of processes it has not yet reached, until it
+expires. A buffered message with the same name, correlation key and id rejects a new one.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from engine.api import JsonDict
 from engine.errors import AlreadyExists
 from engine.model.specs import Element, EventType
+from engine.runtime import expressions
 from engine.runtime.context import json_dumps
 from engine.runtime.entities import (
     Message,
@@ -81,10 +83,12 @@ class Messages:
         tenant_id: str,
     ) -> int:
         state = self.ctx.state
-        if message_id and state.first("msg_by_id", (name, message_id, tenant_id)) is not None:
+        unique = (name, correlation_key, message_id, tenant_id)
+        if message_id and state.first("msg_by_id", unique) is not None:
             raise AlreadyExists(
                 f"Expected to publish a new message with id '{message_id}', but a message with "
-                "that id was already published"
+                f"that id was already published (name '{name}', correlation key "
+                f"'{correlation_key}')"
             )
         message = Message(
             key=state.new_key(),
@@ -97,22 +101,20 @@ class Messages:
             tenant_id=tenant_id,
         )
         self.ctx.write("MESSAGE", "PUBLISHED", message.key, self._message_value(message))
-        correlated: list[int] = []
+        correlated: list[str] = []
         for key in state.index("msub_by_corr", (name, correlation_key, tenant_id)):
             subscription = state.get(MessageSubscription, key)
-            if subscription is None or subscription.pi_key in correlated:
+            if subscription is None or subscription.bpmn_process_id in correlated:
                 continue
             if self._correlate(subscription, message):
-                correlated.append(subscription.pi_key)
-        started = [
-            definition.bpmn_process_id
-            for definition, start in self._start_events(EventType.MESSAGE, name, tenant_id)
-            if self._start(definition, start, variables, correlation_key)
-        ]
+                correlated.append(subscription.bpmn_process_id)
+        for definition, start in self._start_events(EventType.MESSAGE, name, tenant_id):
+            if definition.bpmn_process_id in correlated:
+                continue
+            if self._start(definition, start, variables, correlation_key):
+                correlated.append(definition.bpmn_process_id)
         if time_to_live_ms > 0:
-            message = dataclasses.replace(
-                message, correlated_to=tuple(correlated), started_processes=tuple(started)
-            )
+            message = dataclasses.replace(message, correlated_processes=tuple(correlated))
             state.put(message)
             self.ctx.schedule(message.deadline, "message", message.key)
         return message.key
@@ -134,7 +136,8 @@ class Messages:
         return True
 
     def correlate_buffered(self, subscription_key: int) -> None:
-        """A subscription was opened: correlate the oldest fitting buffered message."""
+        """A subscription was opened: correlate the oldest buffered message not yet correlated
+        to the subscription's process."""
         state = self.ctx.state
         subscription = state.get(MessageSubscription, subscription_key)
         if subscription is None:
@@ -144,12 +147,13 @@ class Messages:
             message = state.get(Message, key)
             if message is None or message.deadline <= self.ctx.now:
                 continue
-            if subscription.pi_key in message.correlated_to:
+            process_id = subscription.bpmn_process_id
+            if process_id in message.correlated_processes:
                 continue
             if self._correlate(subscription, message):
                 state.put(
                     dataclasses.replace(
-                        message, correlated_to=(*message.correlated_to, subscription.pi_key)
+                        message, correlated_processes=(*message.correlated_processes, process_id)
                     )
                 )
             return
@@ -176,9 +180,22 @@ class Messages:
             for start in definition.process.start_events(definition.process.id):
                 if start.event_type is not event_type:
                     continue
-                ref = start.message if event_type is EventType.MESSAGE else start.signal
-                if ref is not None and not ref.name.is_feel and ref.name.source == name:
+                if self.start_event_name(start) == name:
                     yield definition, start
+
+    def start_event_name(self, start: Element) -> str | None:
+        """The message/signal name of a start event. A name expression is evaluated without
+        variables, as Zeebe does once on deploying the process (the parser already checked
+        that it evaluates to a string)."""
+        ref = start.message if start.event_type is EventType.MESSAGE else start.signal
+        if ref is None:
+            return None
+        if not ref.name.is_feel:
+            return ref.name.source
+        try:
+            return expressions.evaluate_str(ref.name, {})
+        except expressions.ExpressionError:
+            return None
 
     def _start(
         self,
@@ -208,24 +225,25 @@ class Messages:
         if latest is None:
             return
         for start in latest.process.start_events(latest.process.id):
-            if start.event_type is not EventType.MESSAGE or start.message is None:
+            if start.event_type is not EventType.MESSAGE:
                 continue
-            if start.message.name.is_feel:
+            start_name = self.start_event_name(start)
+            if start_name is None:
                 continue
-            index = (start.message.name.source, correlation_key, latest.tenant_id)
+            index = (start_name, correlation_key, latest.tenant_id)
             for key in self.ctx.state.index("msg_by_corr", index):
                 message = self.ctx.state.get(Message, key)
                 if message is None or message.deadline <= self.ctx.now:
                     continue
-                if latest.bpmn_process_id in message.started_processes:
+                if latest.bpmn_process_id in message.correlated_processes:
                     continue
                 variables = json.loads(message.variables)
                 if self._start(latest, start, variables, correlation_key):
                     self.ctx.state.put(
                         dataclasses.replace(
                             message,
-                            started_processes=(
-                                *message.started_processes,
+                            correlated_processes=(
+                                *message.correlated_processes,
                                 latest.bpmn_process_id,
                             ),
                         )

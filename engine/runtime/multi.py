@@ -2,7 +2,8 @@
 
 As in Zeebe: the input collection is evaluated when the body activates (and again before each
 sequential iteration); each inner instance gets the local variables ``inputElement`` and
-``loopCounter`` (1-based); ``outputElement`` of each inner instance lands at its index in the
+``loopCounter`` (1-based), and a local null for an ``outputElement`` that is a plain variable
+path; ``outputElement`` of each inner instance lands at its index in the
 ``outputCollection`` variable of the body, which is propagated when the body completes; the
 completion condition may end the body early (numberOfInstances, numberOfCompletedInstances,
 numberOfActiveInstances, numberOfTerminatedInstances are in its context).
@@ -12,15 +13,28 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
-from engine.model.specs import Element, ElementType
+from engine.model.specs import Element, ElementType, Expression
 from engine.runtime import expressions
 from engine.runtime.context import IncidentRaised
 from engine.runtime.entities import ElementInstance, ElementState
 
 if TYPE_CHECKING:
     from engine.runtime.behaviors import Behaviors
+
+
+_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+
+
+def _output_variable(expression: Expression | None) -> str | None:
+    """The variable an outputElement expression reads, if it is only a variable or a nested
+    property of one (``=result``, ``=result.total``)."""
+    if expression is None or not expression.is_feel:
+        return None
+    text = expression.feel.strip()
+    return text.split(".", 1)[0] if _PATH.fullmatch(text) else None
 
 
 class MultiInstance:
@@ -72,6 +86,11 @@ class MultiInstance:
         local: dict[str, Any] = {"loopCounter": counter}
         if element.loop.input_element:
             local = {element.loop.input_element: item, **local}
+        output_variable = _output_variable(element.loop.output_element)
+        if output_variable is not None and output_variable not in local:
+            # As Zeebe: a plain-path outputElement starts as a local null, so that each
+            # instance's value stays in its own scope (and is null if never set).
+            local[output_variable] = None
         self.b.bpmn.activate_instance(
             element,
             body,

@@ -6,10 +6,12 @@ deployments. Versions count per id and tenant and are never reused, even after a
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from engine.model.specs import Element, Process
+from engine.model.specs import Binding, BindingType, Element, Process
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,10 @@ class ProcessDefinition:
     def element(self, element_id: str) -> Element:
         return self.process.elements[element_id]
 
+    @property
+    def version_tag(self) -> str | None:
+        return self.process.version_tag
+
 
 @dataclass(frozen=True)
 class FormDefinition:
@@ -38,6 +44,15 @@ class FormDefinition:
     tenant_id: str
     deployment_key: int
     json_text: str
+
+    @cached_property
+    def version_tag(self) -> str | None:
+        """The form's ``versionTag`` (a top-level field of the form JSON), if any."""
+        try:
+            tag = json.loads(self.json_text).get("versionTag")
+        except (ValueError, AttributeError):
+            return None
+        return tag if isinstance(tag, str) and tag else None
 
 
 @dataclass(frozen=True)
@@ -63,6 +78,7 @@ class DecisionDefinition:
     drg_key: int
     tenant_id: str
     deployment_key: int
+    version_tag: str | None = None
 
 
 class Repository:
@@ -135,6 +151,51 @@ class Repository:
         keys = self._versions.get((kind, resource_id, tenant))
         if keys and key in keys:
             keys.remove(key)
+
+    def _bound_key(
+        self,
+        kind: str,
+        resource_id: str,
+        tenant: str,
+        binding: Binding,
+        deployment_key: int,
+        table: Any,
+    ) -> int | None:
+        """The version a ``bindingType`` selects: the latest, the one deployed in the caller's
+        deployment, or the latest with the version tag."""
+        keys = self._versions.get((kind, resource_id, tenant), [])
+        for key in reversed(keys):
+            definition = table[key]
+            if binding.type is BindingType.LATEST:
+                return key
+            if binding.type is BindingType.DEPLOYMENT:
+                if definition.deployment_key == deployment_key:
+                    return key
+            elif definition.version_tag == binding.version_tag:
+                return key
+        return None
+
+    def bound_process(
+        self, bpmn_process_id: str, tenant: str, binding: Binding, deployment_key: int
+    ) -> ProcessDefinition | None:
+        key = self._bound_key(
+            "process", bpmn_process_id, tenant, binding, deployment_key, self.processes
+        )
+        return self.processes[key] if key is not None else None
+
+    def bound_form(
+        self, form_id: str, tenant: str, binding: Binding, deployment_key: int
+    ) -> FormDefinition | None:
+        key = self._bound_key("form", form_id, tenant, binding, deployment_key, self.forms)
+        return self.forms[key] if key is not None else None
+
+    def bound_decision(
+        self, decision_id: str, tenant: str, binding: Binding, deployment_key: int
+    ) -> DecisionDefinition | None:
+        key = self._bound_key(
+            "decision", decision_id, tenant, binding, deployment_key, self.decisions
+        )
+        return self.decisions[key] if key is not None else None
 
     def latest_process(self, bpmn_process_id: str, tenant: str) -> ProcessDefinition | None:
         key = self.latest_key("process", bpmn_process_id, tenant)

@@ -52,7 +52,13 @@ _INDEXES: dict[Kind, tuple[tuple[str, IndexFn], ...]] = {
     ),
     Kind.MESSAGE: (
         ("msg_by_corr", lambda m: (m.name, m.correlation_key, m.tenant_id)),
-        ("msg_by_id", lambda m: (m.name, m.message_id, m.tenant_id) if m.message_id else None),
+        # Zeebe's uniqueness: the same name, correlation key and id among buffered messages.
+        (
+            "msg_by_id",
+            lambda m: (
+                (m.name, m.correlation_key, m.message_id, m.tenant_id) if m.message_id else None
+            ),
+        ),
     ),
     Kind.SIGNAL_SUBSCRIPTION: (
         ("ssub_by_name", lambda s: (s.signal_name, s.tenant_id)),

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from engine.model.specs import Element, ElementType, EventType
+from engine.model.specs import Element, ElementType, EventType, Expression
+from engine.runtime import expressions
 from engine.runtime.context import IncidentRaised
 from engine.runtime.entities import NO_KEY, ElementInstance
 
@@ -104,6 +105,15 @@ class Throws:
         esp = definition.element(catch.flow_scope or "")
         self.b.events.start_event_sub_process(holder, esp, catch, {**variables, **local_variables})
 
+    def _thrown_code(self, instance: ElementInstance, code: str | None) -> str | None:
+        """A throw event's error/escalation code: an ``=`` code is FEEL, evaluated on arrival."""
+        if code is None or not code.startswith("="):
+            return code
+        try:
+            return expressions.evaluate_str(Expression(code), self.b.vars.view(instance.key))
+        except expressions.ExpressionError as exc:
+            raise IncidentRaised("EXTRACT_VALUE_ERROR", exc.message) from exc
+
     def throw_error(
         self, thrower: ElementInstance, code: str, message: str, variables: dict[str, Any]
     ) -> bool:
@@ -112,23 +122,20 @@ class Throws:
         if found is None:
             return False
         holder, catch = found
-        local = dict(variables)
-        if catch.error is not None and catch.error.error_code_variable:
-            local[catch.error.error_code_variable] = code
-        if catch.error is not None and catch.error.error_message_variable:
-            local[catch.error.error_message_variable] = message
-        self._catch(holder, catch, {}, local)
+        # Camunda 8 gives the catch event only the thrown variables: the error code and message
+        # are not variables (Camunda 7's errorCodeVariable/errorMessageVariable do not exist).
+        self._catch(holder, catch, {}, dict(variables))
         return True
 
     def throw_error_from_element(self, instance: ElementInstance, element: Element) -> None:
         """An error end event; uncaught it raises UNHANDLED_ERROR_EVENT on the end event."""
-        code = element.error.error_code if element.error is not None else None
+        code = self._thrown_code(instance, element.error.error_code if element.error else None)
         if not self.throw_error(instance, code or "", "", {}):
             raise IncidentRaised("UNHANDLED_ERROR_EVENT", unhandled_error_message(code or "", ""))
 
     def throw_escalation(self, instance: ElementInstance, element: Element) -> bool:
         """Escalate; True when the throwing element goes on (not interrupted)."""
-        code = element.escalation.code if element.escalation is not None else None
+        code = self._thrown_code(instance, element.escalation.code if element.escalation else None)
         found = self.find_catch(instance, EventType.ESCALATION, code or "")
         definition = self.ctx.definition(instance.process_definition_key)
         value = {

@@ -8,11 +8,12 @@ form id. Completion variables reach the process like a job's (Zeebe's rules).
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import TYPE_CHECKING, Any
 
 from engine.api import JsonDict
 from engine.errors import FailedPrecondition, InvalidArgument, NotFound
-from engine.model.specs import Element, Expression
+from engine.model.specs import Binding, BindingType, Element, Expression
 from engine.runtime import expressions
 from engine.runtime.context import IncidentRaised
 from engine.runtime.entities import NO_KEY, ElementInstance, UserTask, UserTaskState
@@ -21,6 +22,31 @@ if TYPE_CHECKING:
     from engine.runtime.behaviors import Behaviors
 
 _UPDATABLE = ("candidateGroups", "candidateUsers", "dueDate", "followUpDate", "priority")
+
+
+def _form_not_found(form_id: str, binding: Binding, deployment_key: int) -> str:
+    """Zeebe's incident message for a linked form that the binding does not find."""
+    if binding.type is BindingType.DEPLOYMENT:
+        return (
+            f"Expected to use a form with id '{form_id}' with binding type 'deployment', but no "
+            f"such form found in the deployment with key {deployment_key} which contained the "
+            "current process. To resolve this incident, migrate the process instance to a "
+            "process definition that is deployed together with the intended form to use."
+        )
+    if binding.type is BindingType.VERSION_TAG:
+        return (
+            f"Expected to use a form with id '{form_id}' and version tag "
+            f"'{binding.version_tag}', but no such form found. To resolve this incident, deploy "
+            "a form with the given id and version tag."
+        )
+    return (
+        f"Expected to find a form with id '{form_id}', but no form with this id is found, at "
+        "least a form with this id should be available. To resolve the incident, deploy a form "
+        "with the same id"
+    )
+
+
+_HEADER = "io.camunda.zeebe:"
 
 
 class UserTasks:
@@ -78,6 +104,54 @@ class UserTasks:
             )
         return task
 
+    # --- job-worker user tasks ----------------------------------------------------------------
+
+    def job_headers(self, instance: ElementInstance, element: Element) -> dict[str, str]:
+        """Zeebe's ``io.camunda.zeebe:*`` headers of a job-worker user task's job: assignee,
+        candidate groups/users (JSON arrays), due and follow-up dates, form key."""
+        spec = element.user_task
+        assert spec is not None
+        view = self.b.vars.view(instance.key)
+        definition = self.ctx.definition(instance.process_definition_key)
+        headers: dict[str, str] = {}
+        try:
+            if spec.assignee is not None:
+                assignee = expressions.evaluate_optional_str(spec.assignee, view)
+                if assignee:
+                    headers[_HEADER + "assignee"] = assignee
+            for name, expression in (
+                ("candidateGroups", spec.candidate_groups),
+                ("candidateUsers", spec.candidate_users),
+            ):
+                if expression is not None:
+                    values = expressions.evaluate_str_list(expression, view)
+                    headers[_HEADER + name] = json.dumps(
+                        values, ensure_ascii=False, separators=(",", ":")
+                    )
+            for name, expression in (
+                ("dueDate", spec.due_date),
+                ("followUpDate", spec.follow_up_date),
+            ):
+                if expression is not None:
+                    value = expressions.evaluate_optional_str(expression, view)
+                    if value:
+                        headers[_HEADER + name] = value
+        except expressions.ExpressionError as exc:
+            raise IncidentRaised("EXTRACT_VALUE_ERROR", exc.message) from exc
+        if spec.form_key:
+            headers[_HEADER + "formKey"] = spec.form_key
+        elif spec.form_id:
+            form = self.ctx.repo.bound_form(
+                spec.form_id, definition.tenant_id, spec.form_binding, definition.deployment_key
+            )
+            if form is None:
+                raise IncidentRaised(
+                    "FORM_NOT_FOUND",
+                    _form_not_found(spec.form_id, spec.form_binding, definition.deployment_key),
+                )
+            headers[_HEADER + "formKey"] = str(form.key)
+        return headers
+
     # --- lifecycle ---------------------------------------------------------------------------
 
     def create(self, instance: ElementInstance, element: Element) -> None:
@@ -111,13 +185,14 @@ class UserTasks:
             raise IncidentRaised("EXTRACT_VALUE_ERROR", exc.message) from exc
         form_key = NO_KEY
         if spec.form_id:
-            form = self.ctx.repo.latest_form(spec.form_id, definition.tenant_id)
+            binding = spec.form_binding
+            form = self.ctx.repo.bound_form(
+                spec.form_id, definition.tenant_id, binding, definition.deployment_key
+            )
             if form is None:
                 raise IncidentRaised(
                     "FORM_NOT_FOUND",
-                    f"Expected to find a form with id '{spec.form_id}', but no form with this id "
-                    "is found, at least a form with this id should be available. To resolve the "
-                    "incident, deploy a form with the same id",
+                    _form_not_found(spec.form_id, binding, definition.deployment_key),
                 )
             form_key = form.key
         instance = self.b.bpmn.activated(instance)

@@ -271,6 +271,7 @@ class Store:
         statements = self._statements()
         sqlite_fast = self.sql_engine.dialect.name == "sqlite"
         with self.sql_engine.begin() as connection:
+            self._lock.fence(connection)
             if sqlite_fast:
                 # The hot path of every step: plain SQL skips statement compilation, which
                 # costs more than SQLite's own work for these small batches.

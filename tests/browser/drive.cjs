@@ -40,7 +40,7 @@ async function fieldErrors(page) {
 async function county(page, out) {
   await signIn(page, 'baiyin-dept');
   await page.getByRole('button', { name: /新建评估事项/ }).click();
-  await page.waitForURL('**/tasks?**');
+  await page.locator('p.notice', { hasText: '已新建事项' }).waitFor();  // the flash notice
   const link = page.locator('table.tasks a[href^="/tasks/"]', { hasText: '登记重大事项' }).first();
   out.inboxTasks = await page.locator('table.tasks tbody tr').count();
   await page.screenshot({ path: path.join(artifacts, 'inbox.png'), fullPage: true });
@@ -101,7 +101,7 @@ async function county(page, out) {
 async function conflict(page, out) {
   await signIn(page, 'baiyin-dept');
   await page.getByRole('button', { name: /新建评估事项/ }).click();
-  await page.waitForURL('**/tasks?**');
+  await page.locator('p.notice', { hasText: '已新建事项' }).waitFor();  // the flash notice
   await page.locator('table.tasks a[href^="/tasks/"]', { hasText: '登记重大事项' }).first().click();
   await page.waitForSelector('.fjs-container');
   await page.getByLabel('事项名称').fill('平川区供热管网改造');

@@ -102,12 +102,17 @@ TRANSACTION_ATTEMPTS = 5
 """Attempts of a transaction that lost a write race (SQLite ``database is locked``)."""
 
 
-async def in_transaction(ctx: WorkerContext, work: Callable[[Session], T]) -> T:
+async def in_transaction(
+    ctx: WorkerContext, work: Callable[[Session], T], *, violations: str | None = None
+) -> T:
     """Run ``work`` in one transaction on a thread, so the event loop keeps polling.
 
     A transaction that collided with another writer (OperationalError, e.g. SQLite's busy
     snapshot that no busy timeout can wait out) is rolled back and run again from the start;
     ``work`` only reads and writes through the session, so a rerun is safe.
+
+    With ``violations``, a :class:`RuleViolation` raised by ``work`` (after its rollback) becomes
+    the BPMN error the model catches, its reasons in the variable of that name.
     """
 
     def run() -> T:
@@ -121,7 +126,12 @@ async def in_transaction(ctx: WorkerContext, work: Callable[[Session], T]) -> T:
                 time.sleep(0.02 * attempt)
         raise AssertionError("unreachable")
 
-    return await asyncio.to_thread(run)
+    try:
+        return await asyncio.to_thread(run)
+    except RuleViolation as violation:
+        if violations is None:
+            raise
+        raise rule_error(violation, violations) from None
 
 
 def header(job: Job, name: str, variables: Mapping[str, Any]) -> Any:

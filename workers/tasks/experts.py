@@ -8,7 +8,6 @@ from pyzeebe import Job, ZeebeTaskRouter
 from sqlalchemy.orm import Session
 
 from workers.codes import ExpertCategory
-from workers.errors import RuleViolation
 from workers.experts import service as experts
 from workers.experts.draw import MAX_AFFILIATED_SHARE
 from workers.experts.models import ExpertOpinionCreate, Panel
@@ -23,7 +22,6 @@ from workers.tasks.base import (
     in_transaction,
     new_router,
     parse,
-    rule_error,
 )
 
 
@@ -106,10 +104,7 @@ class ExpertTasks:
             )
             return {"panelId": panel.id, "drawSeed": panel.seed, **_panel_variables(panel)}
 
-        try:
-            return await in_transaction(self.ctx, work)
-        except RuleViolation as violation:
-            raise rule_error(violation, "expertPoolViolations") from None
+        return await in_transaction(self.ctx, work, violations="expertPoolViolations")
 
     async def redraw_expert(self, job: Job, **variables: Any) -> dict[str, Any]:
         """Replace a member who refused or declared a conflict."""
@@ -136,10 +131,7 @@ class ExpertTasks:
             )
             return {"replacementExpertId": member.expert_id, **_panel_variables(panel)}
 
-        try:
-            return await in_transaction(self.ctx, work)
-        except RuleViolation as violation:
-            raise rule_error(violation, "expertPoolViolations") from None
+        return await in_transaction(self.ctx, work, violations="expertPoolViolations")
 
     async def aggregate_expert_opinions(self, job: Job, **variables: Any) -> dict[str, Any]:
         """The panel opinion: majority verdict, votes and dissent."""

@@ -7,7 +7,6 @@ from pydantic import Field
 from pyzeebe import Job, ZeebeTaskRouter
 from sqlalchemy.orm import Session
 
-from workers.errors import RuleViolation
 from workers.hearings import service as hearings
 from workers.hearings.models import AttendeeCreate
 from workers.hearings.rules import (
@@ -27,7 +26,6 @@ from workers.tasks.base import (
     in_transaction,
     new_router,
     parse,
-    rule_error,
 )
 
 
@@ -88,10 +86,7 @@ class HearingTasks:
                 "hearingAttendeeCount": len(data.attendees),
             }
 
-        try:
-            return await in_transaction(self.ctx, work)
-        except RuleViolation as violation:
-            raise rule_error(violation, "hearingViolations") from None
+        return await in_transaction(self.ctx, work, violations="hearingViolations")
 
 
 def router(ctx: WorkerContext) -> ZeebeTaskRouter:

@@ -28,8 +28,14 @@ CASES: dict[str, Case] = {
         "Undo",
         "Compensation handlers",
     ),
-    "link event": Case(
-        catch("<bpmn:linkEventDefinition name='L' />"), "Catch", "Link events", at="linkEvent"
+    "link event without a name": Case(
+        catch("<bpmn:linkEventDefinition />"), "Catch", "Link name must be present", at="linkEvent"
+    ),
+    "link throw without its catch": Case(
+        f"{START}<bpmn:intermediateThrowEvent id='Go'><bpmn:linkEventDefinition name='L' />"
+        f"</bpmn:intermediateThrowEvent>{END}{straight('Go')}",
+        "Go",
+        "Can't find an catch link event for the throw link event with the name 'L'.",
     ),
     "conditional event": Case(
         catch("<bpmn:conditionalEventDefinition />"), "Catch", "Conditional", at="conditional"
@@ -49,7 +55,16 @@ CASES: dict[str, Case] = {
         "'zeebe:executionListeners' is not supported",
         at="executionListeners",
     ),
-    "job worker user task": Case(task("userTask", "Task_U"), "Task_U", "add <zeebe:userTask/>"),
+    "job worker user task with two form references": Case(
+        task(
+            "userTask",
+            "Task_U",
+            ext("<zeebe:formDefinition formKey='camunda-forms:bpmn:f' formId='f' />"),
+        ),
+        "Task_U",
+        "Exactly one of the attributes 'formId, formKey'",
+        at="formDefinition",
+    ),
     # --- tasks ---------------------------------------------------------------------------------
     "service task without job type": Case(
         task("serviceTask", "T"), "T", "Must have exactly one 'zeebe:taskDefinition'"
@@ -101,14 +116,14 @@ CASES: dict[str, Case] = {
     "call activity without called element": Case(
         task("callActivity", "Call"), "Call", "Must have exactly one 'zeebe:calledElement'"
     ),
-    "binding by deployment": Case(
+    "binding by version tag without a tag": Case(
         task(
             "callActivity",
             "Call",
-            ext("<zeebe:calledElement processId='p' bindingType='deployment' />"),
+            ext("<zeebe:calledElement processId='p' bindingType='versionTag' />"),
         ),
         "Call",
-        "Binding type 'deployment' is not supported",
+        "Attribute 'versionTag' must be present and not empty",
         at="calledElement",
     ),
     "reserved header": Case(
@@ -163,10 +178,10 @@ CASES: dict[str, Case] = {
         "Exactly one of the attributes 'formId, externalReference'",
         at="formDefinition",
     ),
-    "form bound by version tag": Case(
-        user("<zeebe:formDefinition formId='f' bindingType='versionTag' versionTag='v1' />"),
+    "unknown binding type": Case(
+        user("<zeebe:formDefinition formId='f' bindingType='newest' />"),
         "Task_U",
-        "Binding type 'versionTag' is not supported",
+        "Attribute 'bindingType' must be one of latest, deployment, versionTag, but was 'newest'",
         at="formDefinition",
     ),
     "candidate groups not a list": Case(

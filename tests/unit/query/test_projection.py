@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -237,3 +238,20 @@ def test_deleted_resources_leave_the_definition_searches(log: Any, query: QueryS
     assert [d["processDefinitionKey"] for d in query.search_process_definitions().items] == ["100"]
     assert query.get_process_definition_xml(101) is None
     assert query.get_process_instance(1) is not None  # instances are not part of the deletion
+
+
+def test_names_of_a_rolled_back_deployment_are_forgotten(log: Any, query: QueryService) -> None:
+    # The engine's key counter rolls back with the transaction, so the key comes again, with
+    # another diagram, and instances must carry the names of the one that was committed.
+    log.deploy_process(key=100)
+    deployed = log.exported[-1]
+    draft_xml = deployed.value["resource"].replace("审核材料", "草稿")
+    draft = dataclasses.replace(deployed, value=deployed.value | {"resource": draft_xml})
+    with log.sql.connect() as conn:
+        trans = conn.begin()
+        log.exporter.export(conn, [draft])
+        trans.rollback()
+    log.start_instance(1)
+    log.user_task(10, 1, 3)
+    (task,) = query.search_user_tasks().items
+    assert task["name"] == "审核材料"

@@ -40,11 +40,13 @@ def test_exclusive_gateway_default_flow(h: Harness) -> None:
     assert len(h.jobs("low")) == 1
 
 
-def test_no_true_condition_is_an_incident_resolved_by_fixing_variables(h: Harness) -> None:
+def test_a_null_condition_is_an_incident_resolved_by_fixing_variables(h: Harness) -> None:
     h.deploy(_exclusive(default=False))
-    pi = h.start()  # score missing: both conditions are null, not true
+    pi = h.start()  # score missing: the first condition is null, not a boolean
     [incident] = h.incidents(pi)
-    assert incident.value["errorType"] == "CONDITION_ERROR"
+    # Zeebe: a failed boolean evaluation is an EXTRACT_VALUE_ERROR, passed on by the gateway.
+    assert incident.value["errorType"] == "EXTRACT_VALUE_ERROR"
+    assert "'BOOLEAN', but was 'NULL'" in incident.value["errorMessage"]
     assert incident.value["elementId"] == "gw"
     h.engine.set_variables(pi, {"score": 99}, local=False)
     h.engine.resolve_incident(incident.key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import httpx
+import pytest
 from web_fake_camunda import FakeCamunda
 from web_testkit import NOW, PASSWORD, csrf_of, sign_in
 
@@ -175,3 +176,38 @@ async def test_case_page_lists_incidents_for_staff_to_report(
     await sign_in(web, "baiyin-dept")
     html = (await web.get(f"/cases/{case}")).text
     assert "Task_StoreItem" in html and "变量 visitRatio 无效" in html
+
+
+@pytest.mark.parametrize(("environment", "secure"), [("development", False), ("production", True)])
+async def test_session_is_https_only_outside_development(
+    fake: FakeCamunda, directory: UserDirectory, environment: str, secure: bool
+) -> None:
+    settings = WebSettings(WENPING_ENVIRONMENT=environment, session_secret="s" * 40,
+                           demo_password="not-the-default")  # fmt: skip
+    app = create_app(settings, transport=fake.transport(), directory=directory, now=lambda: NOW)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as client:
+        cookie = (await client.get("/login")).headers["set-cookie"].lower()
+        hsts = (await client.get("/login")).headers.get("strict-transport-security")
+    assert "httponly" in cookie and "samesite=strict" in cookie
+    assert ("secure" in cookie.split("; ")) is secure
+    assert (hsts is not None) is secure
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example/",
+                                    "/\t/evil.example/"])  # fmt: skip
+async def test_sign_in_never_redirects_off_the_site(web: httpx.AsyncClient, target: str) -> None:
+    token = csrf_of((await web.get("/login")).text)
+    data = {"username": "baiyin-dept", "password": PASSWORD, "csrf_token": token, "next": target}
+    response = await web.post("/login", data=data)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/tasks"
+
+
+async def test_sign_in_returns_to_the_page_asked_for(web: httpx.AsyncClient) -> None:
+    token = csrf_of((await web.get("/login")).text)
+    data = {"username": "baiyin-dept", "password": PASSWORD, "csrf_token": token,
+            "next": "/cases?x=1"}  # fmt: skip
+    response = await web.post("/login", data=data)
+    assert response.headers["location"] == "/cases?x=1"

@@ -170,3 +170,16 @@ async def test_report_download_serves_only_files_in_the_reports_folder(
     assert (await web_db.get(f"/cases/{case}/report")).status_code == 404
     await sign_in(web_db, "huining-dept")
     assert (await web_db.get(f"/cases/{case}/report")).status_code == 404
+
+
+async def test_case_page_shows_no_item_of_another_unit(
+    web_db: httpx.AsyncClient, fake: FakeCamunda, factory: sessionmaker[Session]
+) -> None:
+    elsewhere = _register(factory, 99, "会宁县水库移民安置", "会宁县")
+    case = fake.add_case(jurisdiction="白银区", name="北京路拓宽工程", itemId=elsewhere)
+    await sign_in(web_db, "baiyin-dept")
+    response = await web_db.get(f"/cases/{case}")
+    assert response.status_code == 200 and "北京路拓宽工程" in response.text
+    assert "会宁县住建局" not in response.text
+    await sign_in(web_db, "city-zfw")
+    assert "会宁县住建局" in (await web_db.get(f"/cases/{case}")).text

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import httpx
 from web_fake_camunda import FakeCamunda
 from web_testkit import sign_in
+
+from web.pages_tasks import MAX_BODY
 
 
 def _valid() -> dict[str, object]:
@@ -20,6 +25,20 @@ async def test_claim_then_release(web: httpx.AsyncClient, fake: FakeCamunda) -> 
     assert "已认领" in (await web.get(response.headers["location"])).text
     await web.post(f"/tasks/{task}/release", data={"csrf_token": csrf})
     assert fake.tasks[task]["assignee"] is None
+
+
+async def test_a_link_cannot_put_words_on_the_page(web: httpx.AsyncClient) -> None:
+    await sign_in(web, "baiyin-dept")
+    html = (await web.get("/tasks", params={"notice": "账户已冻结，请致电解冻"})).text
+    assert "账户已冻结" not in html
+
+
+async def test_a_notice_is_shown_once(web: httpx.AsyncClient, fake: FakeCamunda) -> None:
+    task = fake.add_task(fake.add_case(jurisdiction="白银区"))
+    csrf = await sign_in(web, "baiyin-dept")
+    await web.post(f"/tasks/{task}/claim", data={"csrf_token": csrf, "back": "/tasks"})
+    assert "已认领" in (await web.get("/tasks")).text
+    assert "已认领" not in (await web.get("/tasks")).text
 
 
 async def test_claim_does_not_take_a_task_from_its_holder(
@@ -51,6 +70,19 @@ async def test_task_page_renders_the_form_with_current_values(
     assert '"visitRatio": 0.2' in html
     assert "第二环节" in html
     assert "/vendor/form-viewer.umd.js" in html
+
+
+async def test_form_values_cannot_break_out_of_the_page_script(
+    web: httpx.AsyncClient, fake: FakeCamunda
+) -> None:
+    typed = '</script><img src=x onerror="alert(1)">&'
+    task = fake.add_task(fake.add_case(jurisdiction="白银区", planContent=typed))
+    await sign_in(web, "baiyin-dept")
+    html = (await web.get(f"/tasks/{task}")).text
+    assert "<img" not in html
+    match = re.search(r'id="form-data">(.*?)</script>', html)
+    assert match is not None
+    assert json.loads(match.group(1))["planContent"] == typed
 
 
 async def test_invalid_form_is_refused_with_chinese_messages(
@@ -166,4 +198,19 @@ async def test_expired_session_on_submit_answers_json_the_page_can_show(
     response = await web.post(f"/tasks/{task}/complete", json={"variables": _valid()})
     assert response.status_code == 401
     assert "登录已过期" in response.json()["message"]
+    assert task not in fake.completed
+
+
+async def test_an_oversized_submission_is_refused(
+    web: httpx.AsyncClient, fake: FakeCamunda
+) -> None:
+    task = fake.add_task(fake.add_case(jurisdiction="白银区"))
+    csrf = await sign_in(web, "baiyin-dept")
+    padding = "很" * (MAX_BODY // 3 + 1)  # three bytes each in UTF-8: just over the limit
+    response = await web.post(
+        f"/tasks/{task}/complete",
+        json={"variables": {**_valid(), "planContent": padding}},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert response.status_code == 400
     assert task not in fake.completed

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import structlog.testing
 from pyzeebe import Job, create_insecure_channel
 from pyzeebe.errors import BusinessError
 
@@ -106,12 +107,15 @@ async def test_other_errors_fail_the_job_without_leaking_payloads(
     make_job: Callable[..., Job],
 ) -> None:
     controller = FakeController()
-    await on_error(NotFound("事项", "itemId", 5), make_job(), controller)  # type: ignore[arg-type]
-    await on_error(
-        RuntimeError("INSERT ... parameters ('张三', '13900000000')"),
-        make_job(),
-        controller,  # type: ignore[arg-type]
-    )
+    with structlog.testing.capture_logs() as logged:
+        await on_error(NotFound("事项", "itemId", 5), make_job(), controller)  # type: ignore[arg-type]
+        await on_error(
+            RuntimeError("INSERT ... parameters ('张三', '13900000000')"),
+            make_job(),
+            controller,  # type: ignore[arg-type]
+        )
+    assert [e["event"] for e in logged] == ["job_failed", "job_failed"]
+    assert not any("张三" in str(v) or "13900000000" in str(v) for e in logged for v in e.values())
     (kind1, (msg1, backoff1)), (kind2, (msg2, _)) = controller.calls
     assert (kind1, kind2) == ("fail", "fail")
     assert msg1 == "事项 itemId=5 不存在" and backoff1 >= 1000
