@@ -97,8 +97,11 @@ def run_up(settings: Settings) -> int:
         for proc in reversed(list(procs.values())):
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
+        # One shared grace period, then kill: Ctrl-C must not hang on a part that ignores it.
+        deadline = time.monotonic() + 10
         for proc in procs.values():
             try:
-                proc.wait(timeout=10)
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 proc.kill()
+                proc.wait()

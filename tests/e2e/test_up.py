@@ -67,7 +67,7 @@ def test_up_serves_the_deployed_models_to_the_task_list_and_stops_on_ctrl_c(
         assert [d["processDefinitionId"] for d in found["items"]] == ["Process_RiskAssessment"]
     finally:
         proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=30)
+        out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 0, out[-2000:]
     assert "已启动" in out
     assert (tmp_path / "var").is_dir()  # the engine's store lives in the working folder
