@@ -14,7 +14,7 @@ Errors are the classes in :mod:`engine.errors`.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -319,6 +319,13 @@ class EngineApi(Protocol):
     def complete_user_task(
         self, user_task_key: int, *, variables: JsonDict | None = None, action: str = ""
     ) -> None: ...
+
+    # acknowledgement
+    def durable(self) -> Awaitable[None]:
+        """Completes once every command run so far is committed to the store; a front door
+        awaits it before it answers (group commit). Raises :class:`engine.errors.Unavailable`
+        when that commit failed (the command was not kept)."""
+        ...
 
     # reads
     def history(self, process_instance_key: int) -> list[Record]:

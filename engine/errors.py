@@ -58,6 +58,14 @@ class ResourceExhausted(EngineError):
     title = "RESOURCE_EXHAUSTED"
 
 
+class Unavailable(EngineError):
+    """The engine cannot take commands right now (its store failed a write); retry later."""
+
+    grpc_code = "UNAVAILABLE"
+    http_status = 503
+    title = "UNAVAILABLE"
+
+
 class Unimplemented(EngineError):
     grpc_code = "UNIMPLEMENTED"
     http_status = 501

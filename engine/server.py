@@ -40,6 +40,7 @@ class HostedEngine(EngineApi, Protocol):
     def close(self) -> None: ...
     def tick(self) -> int | None: ...
     def add_wakeup_listener(self, fn: Callable[[], None]) -> Callable[[], None]: ...
+    def flush(self) -> None: ...
 
 
 EngineFactory = Callable[[EngineSettings, Clock, Sequence[Exporter]], HostedEngine]
@@ -51,7 +52,13 @@ def default_engine_factory(
     """Build the real runtime, ``engine.runtime.Engine``."""
     from engine.runtime import Engine
 
-    return Engine(settings, clock=clock, exporters=exporters)
+    return Engine(
+        settings,
+        clock=clock,
+        exporters=exporters,
+        group_commit=settings.group_commit,
+        deferred_export=settings.group_commit,
+    )
 
 
 class EngineHost:
@@ -139,11 +146,14 @@ class EngineHost:
         sql_engine = getattr(engine, "sql_engine", None)
         if sql_engine is None:
             raise FailedPrecondition("the engine exposes no sql_engine for the REST API's queries")
-        query = QueryService(sql_engine)
+        query = QueryService(sql_engine, before_read=getattr(engine, "flush_exports", None))
 
         async def call(fn: Callable[[], T]) -> T:
-            # uvicorn serves on this very loop, so the engine can be called directly.
-            return fn()
+            # uvicorn serves on this very loop, so the engine can be called directly; the
+            # answer waits for the command's commit.
+            result = fn()
+            await engine.durable()
+            return result
 
         app = create_app(engine, query, self.settings, call=call)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -132,7 +132,13 @@ class EngineHarness:
             raise RuntimeError("call() from the engine thread would deadlock; call fn directly")
 
         async def invoke() -> T:
-            return fn(self._host.engine)
+            result = fn(self._host.engine)
+            engine = self._host.engine
+            engine.flush()  # committed (and exported) before the caller sees the result
+            flush_exports = getattr(engine, "flush_exports", None)
+            if flush_exports is not None:
+                flush_exports()
+            return result
 
         future: Future[T] = asyncio.run_coroutine_threadsafe(invoke(), loop)
         return future.result(timeout_s)

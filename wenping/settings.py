@@ -34,6 +34,15 @@ class EngineSettings(BaseSettings):
     rest_max_body_bytes: int = 10 * 1024 * 1024
     job_timeout_check_ms: int = 1000
     long_poll_default_ms: int = 10_000
+    group_commit: bool = Field(
+        default=True,
+        description=(
+            "Commit the commands that arrive together in one store transaction, and update the "
+            "search tables after the commit in batches (a REST read flushes them first); every "
+            "answer still waits for the commit of its command. Off: one transaction per "
+            "command, search tables updated inside it."
+        ),
+    )
     sqlite_synchronous: str = Field(
         default="NORMAL",
         description=(

@@ -82,6 +82,7 @@ def require_positive(value: int, field: str, what: str) -> None:
 
 
 def require_not_blank(value: str, field: str) -> None:
+    """Refuse a blank ``field`` as Zeebe's gateway does."""
     if not value.strip():
         raise InvalidArgument(f"Expected '{field}' not to be blank, but it was")
 

@@ -33,7 +33,10 @@ def rpc(fn: Handler[Req, Resp]) -> Handler[Req, Resp]:
     @functools.wraps(fn)
     async def wrapper(self: Any, request: Req, context: grpc.aio.ServicerContext[Any, Any]) -> Resp:
         try:
-            return await fn(self, request, context)
+            response = await fn(self, request, context)
+            # Nothing is acknowledged before it is committed (group commit).
+            await self.durable()
+            return response
         except grpc.aio.AbortError:
             raise
         except EngineError as exc:

@@ -45,6 +45,10 @@ class GatewayServicer(pb_grpc.GatewayServicer):
         self._port = port
         self._request_timeout_ms = request_timeout_ms
 
+    async def durable(self) -> None:
+        """Wait until everything the engine did so far is committed (see ``rpc``)."""
+        await self._engine.durable()
+
     def set_port(self, port: int) -> None:
         """The port actually bound (Topology reports it; tests bind port 0)."""
         self._port = port
@@ -224,9 +228,14 @@ class GatewayServicer(pb_grpc.GatewayServicer):
         try:
             while True:
                 job = await stream.queue.get()
+                await self._stream_durable(request, context)
                 yield convert.activated_job(job)
         finally:
             self._jobs.close_stream(stream)
+
+    @_rpc
+    async def _stream_durable(self, request: pb.StreamActivatedJobsRequest, context: Any) -> None:
+        """The job's activation is committed before the job is pushed (``rpc`` waits)."""
 
     @_rpc
     async def _open_stream(self, request: pb.StreamActivatedJobsRequest, context: Any) -> JobStream:
@@ -255,7 +264,8 @@ class GatewayServicer(pb_grpc.GatewayServicer):
     async def ThrowError(
         self, request: pb.ThrowErrorRequest, context: Any
     ) -> pb.ThrowErrorResponse:
-        convert.require_not_blank(request.errorCode, "errorCode")
+        # Zeebe forwards a blank errorCode (RequestMapper.toThrowErrorRequest): a catch-all
+        # error event catches it, otherwise the task gets an UNHANDLED_ERROR_EVENT incident.
         self._engine.throw_error(
             request.jobKey,
             error_code=request.errorCode,

@@ -3,7 +3,8 @@
 :func:`query_exporter` writes the ``q_*`` tables inside the engine's committing transaction;
 :class:`QueryService` reads them with SQL filters, sorting and paging. The tables are a
 projection: when missing or of an older schema version they are rebuilt from the record log
-(:mod:`engine.query.rebuild`).
+(:mod:`engine.query.rebuild`). Text is stored so that PostgreSQL never refuses it (unbounded,
+U+0000 as U+FFFD, hash indexes for unbounded text): see :mod:`engine.query.tables`.
 """
 
 from __future__ import annotations

@@ -18,6 +18,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, text
 
+from engine.query.tables import NUL, SearchText, storable
+
 RowKey = tuple[Any, ...]
 Row = dict[str, Any]
 
@@ -119,7 +121,7 @@ def _write_upserts(conn: Connection, table: Table, rows: dict[RowKey, Row]) -> N
                 f"ON CONFLICT ({', '.join(q(c) for c in key_columns)}) {action}"
             )
 
-        _execute_many(conn, ("upsert", table.name, *columns), build, columns, shaped)
+        _execute_many(conn, table, ("upsert", table.name, *columns), build, columns, shaped)
 
 
 def _write_updates(conn: Connection, table: Table, updates: dict[RowKey, Row]) -> None:
@@ -137,7 +139,7 @@ def _write_updates(conn: Connection, table: Table, updates: dict[RowKey, Row]) -
                 f"WHERE {' AND '.join(f'{q(c)} = {p}' for c in key_columns)}"
             )
 
-        _execute_many(conn, ("update", table.name, *order), build, order, shaped)
+        _execute_many(conn, table, ("update", table.name, *order), build, order, shaped)
 
 
 def _write_candidates(
@@ -148,21 +150,20 @@ def _write_candidates(
     def delete(q: Callable[[str], str], p: str) -> str:
         return f"DELETE FROM {q(name)} WHERE {q('user_task_key')} = {p} AND {q('kind')} = {p}"
 
+    order = ("user_task_key", "kind", "ordinal", "value")
+
     def insert(q: Callable[[str], str], p: str) -> str:
-        return f"INSERT INTO {q(name)} ({q('user_task_key')}, {q('kind')}, {q('value')}) " + (
-            f"VALUES ({p}, {p}, {p})"
-        )
+        return f"INSERT INTO {q(name)} ({', '.join(map(q, order))}) VALUES ({p}, {p}, {p}, {p})"
 
     keys = [{"user_task_key": key, "kind": kind} for key, kind in candidates]
-    _execute_many(conn, ("delete", name), delete, ("user_task_key", "kind"), keys)
+    _execute_many(conn, table, ("delete", name), delete, ("user_task_key", "kind"), keys)
     rows = [
-        {"user_task_key": key, "kind": kind, "value": value}
+        {"user_task_key": key, "kind": kind, "ordinal": ordinal, "value": value}
         for (key, kind), values in candidates.items()
-        for value in values
+        for ordinal, value in enumerate(values)
     ]
     if rows:
-        order = ("user_task_key", "kind", "value")
-        _execute_many(conn, ("insert", name), insert, order, rows)
+        _execute_many(conn, table, ("insert", name), insert, order, rows)
 
 
 def _by_shape(rows: Any) -> dict[tuple[str, ...], list[Row]]:
@@ -175,19 +176,40 @@ def _by_shape(rows: Any) -> dict[tuple[str, ...], list[Row]]:
 _POSITIONAL = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
+_TEXT_COLUMNS: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+
+
+def _make_storable(table: Table, order: Sequence[str], rows: list[Row]) -> None:
+    """Replace U+0000 in the rows' text values, in place, as :class:`SearchText` does for
+    SQLAlchemy statements: the SQL here bypasses column types."""
+    cache_key = (table.name, tuple(order))
+    columns = _TEXT_COLUMNS.get(cache_key)
+    if columns is None:
+        columns = tuple(c for c in order if isinstance(table.c[c].type, SearchText))
+        _TEXT_COLUMNS[cache_key] = columns
+    for row in rows:
+        for column in columns:
+            value = row[column]
+            if type(value) is str and NUL in value:
+                row[column] = storable(value)
+
+
 def _execute_many(
     conn: Connection,
+    table: Table,
     cache_key: tuple[str, ...],
     build: Callable[[Callable[[str], str], str], str],
     order: Sequence[str],
     rows: list[Row],
 ) -> None:
-    """Run the statement ``build(quote, placeholder)`` once per row, parameters in ``order``.
+    """Run the statement ``build(quote, placeholder)`` on ``table`` once per row, parameters in
+    ``order`` (text values made storable first).
 
     With a positional DB-API paramstyle (SQLite's ``qmark``, psycopg's ``format``) the SQL goes
     straight to the driver (on SQLite, its cursor); otherwise it runs as a SQLAlchemy ``text``
     with named parameters.
     """
+    _make_storable(table, order, rows)
     dialect = conn.dialect
     marker = _POSITIONAL.get(dialect.paramstyle)
     full_key = (dialect.name, dialect.paramstyle, *cache_key)

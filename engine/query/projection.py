@@ -104,7 +104,7 @@ def resource_text(value: object) -> str | None:
 
 
 def bpmn_names(xml: str | None, process_id: str) -> tuple[str | None, dict[str, str]]:
-    """The name of process ``process_id`` and its elements' names (id → name), from BPMN XML.
+    """The name of process ``process_id`` and its BPMN elements' names (id → name), from XML.
 
     Entities and network access are disabled: the XML came from a client.
     """
@@ -119,7 +119,9 @@ def bpmn_names(xml: str | None, process_id: str) -> tuple[str | None, dict[str, 
         if process.get("id") != process_id:
             continue
         names: dict[str, str] = {}
-        for element in process.iter():
+        # BPMN elements only: extension elements may carry ids of any length, which the
+        # parser does not check (the search tables' key needs bounded ids).
+        for element in process.iter(f"{{{_BPMN_NS}}}*"):
             element_id, name = element.get("id"), element.get("name")
             if element_id and name:
                 names[element_id] = name

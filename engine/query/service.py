@@ -7,7 +7,7 @@ return Camunda-shaped JSON dicts (``None`` for an unknown key) or raise
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -42,8 +42,13 @@ _MAX_SCOPE_DEPTH = 256  # guards the scope walk against a corrupt (cyclic) flow-
 class QueryService:
     """Searches and lookups over the ``q_*`` tables that :func:`query_exporter` maintains."""
 
-    def __init__(self, sql_engine: sqlalchemy.Engine) -> None:
+    def __init__(
+        self, sql_engine: sqlalchemy.Engine, *, before_read: Callable[[], object] | None = None
+    ) -> None:
+        """``before_read`` runs before every read: the engine process passes its
+        ``flush_exports``, so a read sees every command acknowledged before it."""
         self._engine = sql_engine
+        self._before_read = before_read
         self._schema_ready = False
 
     def create_schema(self) -> None:
@@ -55,6 +60,8 @@ class QueryService:
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
+        if self._before_read is not None:
+            self._before_read()
         if not self._schema_ready:
             self.create_schema()
         with self._engine.connect() as conn:

@@ -9,12 +9,11 @@ state it reached; resolving the incident runs the failed step again.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from engine.model.specs import Element, ElementType, EventType
 from engine.runtime.context import IncidentRaised
-from engine.runtime.entities import NO_KEY, ElementInstance, ElementState
+from engine.runtime.entities import NO_KEY, ElementInstance, ElementState, evolve
 from engine.runtime.gateways import choose_flows
 from engine.runtime.repository import ProcessDefinition
 
@@ -58,7 +57,7 @@ class Bpmn:
         return [c for c in found if c is not None]
 
     def put(self, instance: ElementInstance, **changes: Any) -> ElementInstance:
-        updated = dataclasses.replace(instance, **changes)
+        updated = evolve(instance, **changes)
         self.ctx.state.put(updated)
         return updated
 

@@ -11,13 +11,12 @@ terminates the child. The engine learns here when a root instance finishes (inst
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from engine.model.specs import BindingType, CalledElement, Element
 from engine.runtime import expressions
 from engine.runtime.context import IncidentRaised
-from engine.runtime.entities import NO_KEY, ElementInstance, ElementState
+from engine.runtime.entities import NO_KEY, ElementInstance, ElementState, evolve
 from engine.runtime.repository import ProcessDefinition
 
 if TYPE_CHECKING:
@@ -76,7 +75,7 @@ class Calls:
         )
         instance = self.b.bpmn.activated(instance)
         child = self.b.bpmn.create_process_instance(definition, variables, parent=instance)
-        self.ctx.state.put(dataclasses.replace(instance, called_instance_key=child.key))
+        self.ctx.state.put(evolve(instance, called_instance_key=child.key))
 
     def process_completed(self, root: ElementInstance, variables: dict[str, Any]) -> None:
         self._release_start_correlation(root)
@@ -86,7 +85,7 @@ class Calls:
         caller = self.b.bpmn.get(root.parent_element_instance_key)
         if caller is None or caller.state != ElementState.ACTIVATED:
             return
-        caller = dataclasses.replace(caller, called_instance_key=NO_KEY)
+        caller = evolve(caller, called_instance_key=NO_KEY)
         self.ctx.state.put(caller)
         element = self.ctx.element_of(caller)
         called = element.called_element

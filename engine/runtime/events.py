@@ -8,7 +8,6 @@ its activity first; an interrupting event sub-process terminates the rest of its
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +29,7 @@ from engine.runtime.entities import (
     MessageSubscription,
     SignalSubscription,
     Timer,
+    evolve,
 )
 from engine.runtime.variables import ScopeView
 
@@ -185,7 +185,7 @@ class Events:
         }
 
     def create_timer(self, timer: Timer) -> Timer:
-        timer = dataclasses.replace(timer, key=self.ctx.state.new_key())
+        timer = evolve(timer, key=self.ctx.state.new_key())
         self.ctx.state.put(timer)
         self.ctx.write(
             "TIMER",
@@ -217,7 +217,7 @@ class Events:
         repetitions = timer.repetitions - 1 if timer.repetitions > 0 else timer.repetitions
         if isinstance(cycle, CronCycle):
             repetitions = -1
-        return dataclasses.replace(timer, key=NO_KEY, due_date=due, repetitions=repetitions)
+        return evolve(timer, key=NO_KEY, due_date=due, repetitions=repetitions)
 
     def on_timer_due(self, key: int) -> None:
         timer = self.ctx.state.get(Timer, key)
@@ -350,7 +350,7 @@ class Events:
             for child in self.b.bpmn.children(scope.key):
                 self.b.bpmn.terminate(child)
             scope = self.b.bpmn.get(scope.key) or scope
-            scope = dataclasses.replace(scope, interrupted=True, tokens={})
+            scope = evolve(scope, interrupted=True, tokens={})
             self.ctx.state.put(scope)
         self.b.bpmn.activate_instance(
             esp, scope, element_type=ElementType.EVENT_SUB_PROCESS, variables=variables

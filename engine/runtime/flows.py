@@ -7,12 +7,11 @@ completes when it has neither active children nor waiting tokens.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from engine.model.specs import ElementType, EventType
-from engine.runtime.entities import ElementInstance, ElementState
+from engine.runtime.entities import ElementInstance, ElementState, evolve
 from engine.runtime.gateways import inclusive_join_ready
 
 if TYPE_CHECKING:
@@ -31,7 +30,7 @@ class Flows:
         scope_key = source.flow_scope_key
         for flow_id in flow_ids:
             flow = definition.process.flows[flow_id]
-            taken = dataclasses.replace(
+            taken = evolve(
                 source,
                 key=self.ctx.state.new_key(),
                 element_id=flow.id,

@@ -7,7 +7,6 @@ retries left is activatable again (after its back-off); with none left it waits 
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +15,7 @@ from engine.errors import FailedPrecondition, InvalidArgument, NotFound
 from engine.model.specs import Element
 from engine.runtime import expressions
 from engine.runtime.context import IncidentRaised
-from engine.runtime.entities import NO_KEY, ElementInstance, Job, JobState
+from engine.runtime.entities import NO_KEY, ElementInstance, Job, JobState, evolve
 
 if TYPE_CHECKING:
     from engine.runtime.behaviors import Behaviors
@@ -99,9 +98,9 @@ class Jobs:
         )
 
     def create(self, instance: ElementInstance, job: Job) -> None:
-        job = dataclasses.replace(job, key=self.ctx.state.new_key())
+        job = evolve(job, key=self.ctx.state.new_key())
         self.ctx.state.put(job)
-        self.ctx.state.put(dataclasses.replace(instance, job_key=job.key))
+        self.ctx.state.put(evolve(instance, job_key=job.key))
         self._write(job, "CREATED")
         self.ctx.jobs_available.add(job.type)
 
@@ -117,7 +116,7 @@ class Jobs:
         self.ctx.state.delete(job)
         instance = self.b.bpmn.get(job.element_instance_key)
         if instance is not None and instance.job_key == job.key:
-            self.ctx.state.put(dataclasses.replace(instance, job_key=NO_KEY))
+            self.ctx.state.put(evolve(instance, job_key=NO_KEY))
 
     # --- commands ----------------------------------------------------------------------------
 
@@ -164,9 +163,7 @@ class Jobs:
         return activated
 
     def _activate_one(self, job: Job, request: JobActivationRequest, deadline: int) -> ActivatedJob:
-        job = dataclasses.replace(
-            job, state=JobState.ACTIVATED, worker=request.worker, deadline=deadline
-        )
+        job = evolve(job, state=JobState.ACTIVATED, worker=request.worker, deadline=deadline)
         self.ctx.state.put(job)
         self.ctx.schedule(deadline, "job", job.key)
         variables = self._fetch(job, request.fetch_variables)
@@ -229,7 +226,7 @@ class Jobs:
             state, recur_at = JobState.ACTIVATABLE, NO_KEY
         else:
             state, recur_at = JobState.FAILED, NO_KEY
-        job = dataclasses.replace(
+        job = evolve(
             job,
             state=state,
             retries=retries,
@@ -262,7 +259,7 @@ class Jobs:
                 f"Expected to throw an error for job with key '{key}', but it is in state "
                 f"'{job.state}'"
             )
-        job = dataclasses.replace(
+        job = evolve(
             job, state=JobState.ERROR_THROWN, error_code=error_code, error_message=error_message
         )
         self.ctx.state.put(job)
@@ -272,19 +269,19 @@ class Jobs:
             return
         # Detach the job first: terminating the activity that catches the error must not also
         # write JOB CANCELED for it (Zeebe removes a caught job silently).
-        detached = dataclasses.replace(instance, job_key=NO_KEY)
+        detached = evolve(instance, job_key=NO_KEY)
         self.ctx.state.put(detached)
         if self.b.throws.throw_error(detached, error_code, error_message, variables or {}):
             self.ctx.state.delete(job)
             return
         current = self.b.bpmn.get(instance.key)
         if current is not None:
-            self.ctx.state.put(dataclasses.replace(current, job_key=job.key))
+            self.ctx.state.put(evolve(current, job_key=job.key))
         self.b.incidents.create(
             current or instance,
             IncidentRaised(
                 "UNHANDLED_ERROR_EVENT",
-                self.b.throws.unhandled_message(error_code, error_message),
+                self.b.throws.unhandled_message(current or instance, error_code, error_message),
             ),
             retry="job",
             job_key=job.key,
@@ -297,7 +294,7 @@ class Jobs:
                 f"Expected to update retries of job with key '{key}' to a positive number, "
                 f"but was {retries}"
             )
-        job = dataclasses.replace(job, retries=retries)
+        job = evolve(job, retries=retries)
         self.ctx.state.put(job)
         self._write(job, "RETRIES_UPDATED")
 
@@ -307,16 +304,14 @@ class Jobs:
             raise FailedPrecondition(
                 f"Expected to update the timeout of job with key '{key}', but it is not active"
             )
-        job = dataclasses.replace(job, deadline=self.ctx.now + timeout_ms)
+        job = evolve(job, deadline=self.ctx.now + timeout_ms)
         self.ctx.state.put(job)
         self.ctx.schedule(job.deadline, "job", key)
         self._write(job, "TIMEOUT_UPDATED")
 
     def make_activatable(self, job: Job) -> None:
         """After an incident on the job is resolved (its retries were updated)."""
-        job = dataclasses.replace(
-            job, state=JobState.ACTIVATABLE, worker="", deadline=NO_KEY, recur_at=NO_KEY
-        )
+        job = evolve(job, state=JobState.ACTIVATABLE, worker="", deadline=NO_KEY, recur_at=NO_KEY)
         self.ctx.state.put(job)
         self.ctx.jobs_available.add(job.type)
 
@@ -338,12 +333,12 @@ class Jobs:
         if job is None:
             return
         if job.state == JobState.ACTIVATED and job.deadline <= self.ctx.now:
-            job = dataclasses.replace(job, state=JobState.ACTIVATABLE, worker="", deadline=NO_KEY)
+            job = evolve(job, state=JobState.ACTIVATABLE, worker="", deadline=NO_KEY)
             self.ctx.state.put(job)
             self._write(job, "TIMED_OUT")
             self.ctx.jobs_available.add(job.type)
         elif job.state == JobState.BACKOFF and job.recur_at <= self.ctx.now:
-            job = dataclasses.replace(job, state=JobState.ACTIVATABLE, recur_at=NO_KEY, worker="")
+            job = evolve(job, state=JobState.ACTIVATABLE, recur_at=NO_KEY, worker="")
             self.ctx.state.put(job)
             self._write(job, "RECURRED_AFTER_BACKOFF")
             self.ctx.jobs_available.add(job.type)

@@ -9,7 +9,6 @@ expires. A buffered message with the same name, correlation key and id rejects a
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -23,6 +22,7 @@ from engine.runtime.entities import (
     Message,
     MessageSubscription,
     SignalSubscription,
+    evolve,
 )
 from engine.runtime.repository import ProcessDefinition
 
@@ -114,7 +114,7 @@ class Messages:
             if self._start(definition, start, variables, correlation_key):
                 correlated.append(definition.bpmn_process_id)
         if time_to_live_ms > 0:
-            message = dataclasses.replace(message, correlated_processes=tuple(correlated))
+            message = evolve(message, correlated_processes=tuple(correlated))
             state.put(message)
             self.ctx.schedule(message.deadline, "message", message.key)
         return message.key
@@ -152,7 +152,7 @@ class Messages:
                 continue
             if self._correlate(subscription, message):
                 state.put(
-                    dataclasses.replace(
+                    evolve(
                         message, correlated_processes=(*message.correlated_processes, process_id)
                     )
                 )
@@ -240,7 +240,7 @@ class Messages:
                 variables = json.loads(message.variables)
                 if self._start(latest, start, variables, correlation_key):
                     self.ctx.state.put(
-                        dataclasses.replace(
+                        evolve(
                             message,
                             correlated_processes=(
                                 *message.correlated_processes,

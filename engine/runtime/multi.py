@@ -11,7 +11,6 @@ numberOfActiveInstances, numberOfTerminatedInstances are in its context).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from typing import TYPE_CHECKING, Any
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from engine.model.specs import Element, ElementType, Expression
 from engine.runtime import expressions
 from engine.runtime.context import IncidentRaised
-from engine.runtime.entities import ElementInstance, ElementState
+from engine.runtime.entities import ElementInstance, ElementState, evolve
 
 if TYPE_CHECKING:
     from engine.runtime.behaviors import Behaviors
@@ -69,7 +68,7 @@ class MultiInstance:
         self.b.events.subscribe_boundaries(body, element)
         if loop.output_collection:
             self.b.vars.set_local(body.key, loop.output_collection, [None] * len(items))
-        body = dataclasses.replace(body, loop_counter=len(items))
+        body = evolve(body, loop_counter=len(items))
         self.ctx.state.put(body)
         body = self.b.bpmn.activated(body)
         if not items:
@@ -121,7 +120,7 @@ class MultiInstance:
         body = self.b.bpmn.get(inner.flow_scope_key)
         if body is None or body.state != ElementState.ACTIVATED:
             return
-        body = dataclasses.replace(body, completed_children=body.completed_children + 1)
+        body = evolve(body, completed_children=body.completed_children + 1)
         self.ctx.state.put(body)
         key = body.key
         self.b.bpmn.guard(body, "loop", lambda: self.continue_loop(key))

@@ -85,6 +85,10 @@ class Repository:
     """Definitions by key, and the versions of each id (per tenant) in deployment order."""
 
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every definition (before loading the store again)."""
         self.processes: dict[int, ProcessDefinition] = {}
         self.forms: dict[int, FormDefinition] = {}
         self.drgs: dict[int, DrgDefinition] = {}

@@ -74,12 +74,18 @@ class State:
     """All live entities by kind and key, plus counters (next key, next log position)."""
 
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget everything (before loading the store again)."""
         self._entities: dict[Kind, dict[int, Entity]] = {kind: {} for kind in Kind}
         self._indexes: dict[str, dict[Hashable, dict[int, None]]] = {
             name: {} for fns in _INDEXES.values() for name, _fn in fns
         }
         self._undo: list[tuple[Kind, int, Entity | None]] = []
         self._dirty: dict[tuple[Kind, int], Entity | None] = {}
+        # Changes of sealed commands that are not committed yet (group commit).
+        self._group_dirty: dict[tuple[Kind, int], Entity | None] = {}
         self.next_key = FIRST_KEY
         self.next_position = 1
         self._saved_counters = (self.next_key, self.next_position)
@@ -164,8 +170,23 @@ class State:
 
     def take_batch(self) -> WriteBatch:
         """The rows changed since the last commit/rollback (the undo log is kept until then)."""
+        return self._batch_of(self._dirty)
+
+    def seal(self) -> None:
+        """End a successful command without committing it: its changes join the pending group
+        (:meth:`take_group_batch`) and can no longer be rolled back one by one."""
+        self._group_dirty.update(self._dirty)
+        self.committed()
+
+    def take_group_batch(self) -> WriteBatch:
+        """The rows changed by every command sealed since the last call."""
+        batch = self._batch_of(self._group_dirty)
+        self._group_dirty = {}
+        return batch
+
+    def _batch_of(self, dirty: dict[tuple[Kind, int], Entity | None]) -> WriteBatch:
         batch = WriteBatch()
-        for (kind, key), entity in self._dirty.items():
+        for (kind, key), entity in dirty.items():
             if entity is None:
                 batch.delete(kind.value, key)
             else:

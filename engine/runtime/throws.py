@@ -8,6 +8,7 @@ a catch-all (no code). An uncaught error is an incident; an uncaught escalation 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from engine.model.specs import Element, ElementType, EventType, Expression
@@ -21,10 +22,18 @@ if TYPE_CHECKING:
 _SCOPES = (ElementType.PROCESS, ElementType.SUB_PROCESS, ElementType.EVENT_SUB_PROCESS)
 
 
-def unhandled_error_message(code: str, message: str) -> str:
+def unhandled_error_message(code: str, message: str, available: Sequence[str] = ()) -> str:
+    """Zeebe's UNHANDLED_ERROR_EVENT text (CatchEventAnalyzer.findErrorCatchEvent): the message
+    part only for a job's non-empty error message, then the codes of the catch events passed."""
+    with_message = f" with message '{message}'" if message else ""
+    where = (
+        f" Available error events are [{', '.join(available)}]"
+        if available
+        else " No error events are available in the scope."
+    )
     return (
-        f"Expected to throw an error event with the code '{code}' with message '{message}', "
-        "but it was not caught. No error events are available in the scope."
+        f"Expected to throw an error event with the code '{code}'{with_message}, "
+        f"but it was not caught.{where}"
     )
 
 
@@ -33,8 +42,11 @@ class Throws:
         self.b = b
         self.ctx = b.ctx
 
-    def unhandled_message(self, code: str, message: str) -> str:
-        return unhandled_error_message(code, message)
+    def unhandled_message(self, thrower: ElementInstance, code: str, message: str) -> str:
+        """The incident text for an error ``thrower`` threw and nothing caught."""
+        passed: list[str] = []
+        self.find_catch(thrower, EventType.ERROR, code, passed)
+        return unhandled_error_message(code, message, passed)
 
     def _code_of(self, catch: Element, event_type: EventType) -> str | None:
         if event_type is EventType.ERROR:
@@ -42,9 +54,17 @@ class Throws:
         return catch.escalation.code if catch.escalation is not None else None
 
     def find_catch(
-        self, thrower: ElementInstance, event_type: EventType, code: str
+        self,
+        thrower: ElementInstance,
+        event_type: EventType,
+        code: str,
+        passed: list[str] | None = None,
     ) -> tuple[ElementInstance, Element] | None:
-        """The instance holding the catch event and the catch event, or None."""
+        """The instance holding the catch event and the catch event, or None.
+
+        ``passed`` collects the codes of the catch events that did not match, scope by scope and
+        in Zeebe's order within a scope (descending code), for the incident text.
+        """
         current: ElementInstance | None = thrower
         passed_esps: set[str] = set()
         while current is not None:
@@ -67,10 +87,16 @@ class Throws:
                     if definition.element(b).event_type is event_type
                 ]
             exact = [c for c in candidates if self._code_of(c, event_type) == code]
-            catch_all = [c for c in candidates if self._code_of(c, event_type) is None]
+            # Zeebe: a catch event without a code (no errorRef, or an error without errorCode)
+            # catches every code, the empty one included.
+            catch_all = [c for c in candidates if not self._code_of(c, event_type)]
             chosen = exact or catch_all
             if chosen:
                 return current, chosen[0]
+            if passed is not None:
+                passed += sorted(
+                    (self._code_of(c, event_type) or "" for c in candidates), reverse=True
+                )
             if current.element_type == ElementType.EVENT_SUB_PROCESS:
                 passed_esps.add(current.element_id)
             if current.flow_scope_key != NO_KEY:
@@ -131,7 +157,9 @@ class Throws:
         """An error end event; uncaught it raises UNHANDLED_ERROR_EVENT on the end event."""
         code = self._thrown_code(instance, element.error.error_code if element.error else None)
         if not self.throw_error(instance, code or "", "", {}):
-            raise IncidentRaised("UNHANDLED_ERROR_EVENT", unhandled_error_message(code or "", ""))
+            raise IncidentRaised(
+                "UNHANDLED_ERROR_EVENT", self.unhandled_message(instance, code or "", "")
+            )
 
     def throw_escalation(self, instance: ElementInstance, element: Element) -> bool:
         """Escalate; True when the throwing element goes on (not interrupted)."""

@@ -7,7 +7,6 @@ form id. Completion variables reach the process like a job's (Zeebe's rules).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +15,7 @@ from engine.errors import FailedPrecondition, InvalidArgument, NotFound
 from engine.model.specs import Binding, BindingType, Element, Expression
 from engine.runtime import expressions
 from engine.runtime.context import IncidentRaised
-from engine.runtime.entities import NO_KEY, ElementInstance, UserTask, UserTaskState
+from engine.runtime.entities import NO_KEY, ElementInstance, UserTask, UserTaskState, evolve
 
 if TYPE_CHECKING:
     from engine.runtime.behaviors import Behaviors
@@ -217,7 +216,7 @@ class UserTasks:
             tenant_id=definition.tenant_id,
         )
         self.ctx.state.put(task)
-        self.ctx.state.put(dataclasses.replace(instance, user_task_key=task.key))
+        self.ctx.state.put(evolve(instance, user_task_key=task.key))
         self._write(task, "CREATING")
         self._write(task, "CREATED")
         if assignee:
@@ -225,7 +224,7 @@ class UserTasks:
 
     def _assign(self, task: UserTask, assignee: str, action: str) -> None:
         self._write(task, "ASSIGNING", action=action, changedAttributes=["assignee"])
-        task = dataclasses.replace(task, assignee=assignee)
+        task = evolve(task, assignee=assignee)
         self.ctx.state.put(task)
         self._write(task, "ASSIGNED", action=action, changedAttributes=["assignee"])
 
@@ -279,7 +278,7 @@ class UserTasks:
                 changes["due_date" if name == "dueDate" else "follow_up_date"] = value
         changed = [n for n in changeset if changeset[n] is not None]
         self._write(task, "UPDATING", action=action or "update", changedAttributes=changed)
-        task = dataclasses.replace(task, **changes)
+        task = evolve(task, **changes)
         self.ctx.state.put(task)
         self._write(task, "UPDATED", action=action or "update", changedAttributes=changed)
 
@@ -290,6 +289,6 @@ class UserTasks:
         self.ctx.state.delete(task)
         instance = self.b.bpmn.get(task.element_instance_key)
         if instance is not None:
-            instance = dataclasses.replace(instance, user_task_key=NO_KEY)
+            instance = evolve(instance, user_task_key=NO_KEY)
             self.ctx.state.put(instance)
             self.b.bpmn.complete(instance, variables=variables)

@@ -9,7 +9,6 @@ mappings, local SetVariables) are written into the scope itself.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 from engine.model.specs import VariableMapping
 from engine.runtime import expressions
 from engine.runtime.context import Context, IncidentRaised, json_dumps
-from engine.runtime.entities import NO_KEY, ElementInstance, Variable
+from engine.runtime.entities import NO_KEY, ElementInstance, Variable, evolve
 
 
 class ScopeView(Mapping[str, Any]):
@@ -116,7 +115,7 @@ class Variables:
         if existing is not None:
             if existing.value == text:
                 return
-            updated = dataclasses.replace(existing, value=text)
+            updated = evolve(existing, value=text)
             self.ctx.state.put(updated)
             self._write(updated, "UPDATED")
             return

@@ -1,6 +1,7 @@
 """The durable store of the embedded engine (SQLite WAL by default, PostgreSQL by URL)."""
 
 from engine.store.store import (
+    EXPORTED_POSITION,
     ResourceRow,
     StateRow,
     Store,
@@ -12,6 +13,7 @@ from engine.store.store import (
 )
 
 __all__ = [
+    "EXPORTED_POSITION",
     "ResourceRow",
     "StateRow",
     "Store",

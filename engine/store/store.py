@@ -1,8 +1,9 @@
 """The durable store: live state rows, deployed resources, counters and the record log.
 
-Every engine command ends in exactly one :meth:`Store.commit` — one SQL transaction holding its
-state-row changes, new records, resources and counters, with the exporters called inside it —
-so a command is either entirely durable or not at all.
+Every engine command (or group of commands, with group commit) ends in exactly one
+:meth:`Store.commit` — one SQL transaction holding its state-row changes, new records, resources
+and counters, with any inline exporters called inside it — so a command is either entirely
+durable or not at all. Deferred exporters get the committed records later (:meth:`Store.export`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from sqlalchemy.pool import StaticPool
 
 from engine.api import Exporter, Record
 from engine.errors import InvalidArgument
-from engine.store import schema
+from engine.store import jsontext, schema
+from engine.store.checkpoint import Checkpointer
 from engine.store.lock import StoreLock
 from engine.store.migrations import migrate
 
@@ -82,9 +84,12 @@ def sqlite_path(url: sqlalchemy.URL) -> Path | None:
 
 
 def create_sql_engine(
-    database_url: str, *, sqlite_synchronous: str = "NORMAL"
+    database_url: str, *, sqlite_synchronous: str = "NORMAL", background_checkpoints: bool = False
 ) -> sqlalchemy.Engine:
-    """A SQLAlchemy engine for the store URL, with WAL and the synchronous pragma on SQLite."""
+    """A SQLAlchemy engine for the store URL, with WAL and the synchronous pragma on SQLite.
+
+    ``background_checkpoints``: its connections never checkpoint the WAL themselves (the
+    store's :class:`~engine.store.checkpoint.Checkpointer` does)."""
     url = sqlalchemy.make_url(database_url)
     if url.get_backend_name() != "sqlite":
         return sqlalchemy.create_engine(url)
@@ -109,6 +114,8 @@ def create_sql_engine(
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute("PRAGMA busy_timeout=5000")
+        if background_checkpoints and path is not None:
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     return engine
@@ -132,6 +139,10 @@ _SQLITE_INSERT_RECORD = (
 )
 
 
+EXPORTED_POSITION = "exported_position"
+"""``engine_meta`` row: the position of the last record the exporters have seen."""
+
+
 def _record_row(record: Record) -> dict[str, Any]:
     parent = record.value.get("parentProcessInstanceKey", -1)
     return {
@@ -145,7 +156,7 @@ def _record_row(record: Record) -> dict[str, Any]:
         "parent_process_instance_key": parent if isinstance(parent, int) else -1,
         "rejection_type": record.rejection_type,
         "rejection_reason": record.rejection_reason,
-        "value": json.dumps(record.value, ensure_ascii=False, separators=(",", ":")),
+        "value": jsontext.dumps(record.value),
     }
 
 
@@ -174,6 +185,9 @@ class Store:
         self._engine: sqlalchemy.Engine | None = None
         self._lock = StoreLock()
         self._prepared: dict[str, Any] | None = None
+        # SQLite file stores: one pooled connection kept for the commits of the hot path.
+        self._raw: Any = None
+        self._checkpointer: Checkpointer | None = None
 
     @property
     def sql_engine(self) -> sqlalchemy.Engine:
@@ -183,22 +197,34 @@ class Store:
 
     def open(self) -> None:
         """Connect, take the single-engine lock, and migrate the schema."""
-        engine = create_sql_engine(self._url, sqlite_synchronous=self._synchronous)
+        engine = create_sql_engine(
+            self._url, sqlite_synchronous=self._synchronous, background_checkpoints=True
+        )
         try:
             path = sqlite_path(engine.url)
             if path is not None:
                 self._lock.acquire_file(path)
+                self._checkpointer = Checkpointer(path)
             elif engine.url.get_backend_name() == "postgresql":
                 self._lock.acquire_postgres(engine)
             with engine.begin() as connection:
                 migrate(connection, store_name=engine.url.render_as_string(hide_password=True))
         except BaseException:
+            self._checkpointer = None
             self._lock.release()
             engine.dispose()
             raise
         self._engine = engine
+        if self._checkpointer is not None:
+            self._checkpointer.start()
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
+            self._checkpointer = None
+        if self._raw is not None:
+            self._raw.close()  # back to the pool, disposed below
+            self._raw = None
         self._lock.release()  # before dispose: the lock may hold one of the pool's connections
         if self._engine is not None:
             self._engine.dispose()
@@ -268,6 +294,11 @@ class Store:
 
     def commit(self, batch: WriteBatch, exporters: Sequence[Exporter] = ()) -> None:
         """Write ``batch`` in one transaction, calling each exporter inside it."""
+        if not (exporters or batch.resources or batch.deleted_resources) and sqlite_path(
+            self.sql_engine.url
+        ):
+            self._commit_sqlite(batch)
+            return
         statements = self._statements()
         sqlite_fast = self.sql_engine.dialect.name == "sqlite"
         with self.sql_engine.begin() as connection:
@@ -338,6 +369,64 @@ class Store:
                     )
                 for exporter in exporters:
                     exporter.export(connection, batch.records)
+
+    def _commit_sqlite(self, batch: WriteBatch) -> None:
+        """The commit of a step on a SQLite file, on the driver's connection: SQLAlchemy's
+        connection checkout and statement bookkeeping cost more than SQLite's own work here."""
+        if self._raw is None:
+            self._raw = self.sql_engine.raw_connection()
+        connection = self._raw.driver_connection
+        try:
+            if batch.deletes:
+                connection.executemany(_SQLITE_DELETE_STATE, list(batch.deletes))
+            if batch.upserts:
+                connection.executemany(
+                    _SQLITE_UPSERT_STATE,
+                    [
+                        (r.kind, r.key, r.process_instance_key, r.payload)
+                        for r in batch.upserts.values()
+                    ],
+                )
+            if batch.counters:
+                connection.executemany(_SQLITE_UPSERT_META, list(batch.counters.items()))
+            if batch.records:
+                connection.executemany(
+                    _SQLITE_INSERT_RECORD, [tuple(_record_row(r).values()) for r in batch.records]
+                )
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+
+    def export(self, records: Sequence[Record], exporters: Sequence[Exporter]) -> None:
+        """Hand committed ``records`` to ``exporters`` in a transaction of their own, and note
+        the last one as exported (``exported_position``), so a restart goes on from there."""
+        if not records or not exporters:
+            return
+        statements = self._statements()
+        with self.sql_engine.begin() as connection:
+            self._lock.fence(connection)
+            for exporter in exporters:
+                exporter.export(connection, records)
+            connection.execute(
+                statements["upsert_meta"],
+                [{"name": EXPORTED_POSITION, "value": records[-1].position}],
+            )
+
+    def set_counter(self, name: str, value: int) -> None:
+        """Write one ``engine_meta`` counter in a transaction of its own."""
+        with self.sql_engine.begin() as connection:
+            self._lock.fence(connection)
+            connection.execute(self._statements()["upsert_meta"], [{"name": name, "value": value}])
+
+    def records_after(self, position: int, limit: int) -> list[Record]:
+        """Up to ``limit`` logged records after ``position``, in log order."""
+        t = schema.records
+        with self.sql_engine.connect() as connection:
+            rows = connection.execute(
+                select(t).where(t.c.position > position).order_by(t.c.position).limit(limit)
+            )
+            return [record_from_row(r) for r in rows]
 
     def _write_state_sqlite(self, connection: sqlalchemy.Connection, batch: WriteBatch) -> None:
         if batch.deletes:

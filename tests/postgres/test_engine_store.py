@@ -8,8 +8,11 @@ from collections.abc import Sequence
 import pytest
 import sqlalchemy
 from pg_support import (
+    END,
     REVIEW,
+    START,
     activate,
+    bpmn,
     completed,
     deploy,
     intents,
@@ -21,7 +24,7 @@ from pg_support import (
 
 from engine.api import Record, Resource
 from engine.clock import ControlledClock
-from engine.errors import FailedPrecondition, NotFound
+from engine.errors import FailedPrecondition, InvalidArgument, NotFound
 from engine.history import print_history
 from engine.store.migrations import MIGRATIONS
 
@@ -183,3 +186,15 @@ def test_schema_is_migrated_once_and_a_newer_store_is_refused(pg_url: str) -> No
     sql.dispose()
     with running_engine(pg_url, clock):
         pass
+
+
+@pytest.mark.parametrize("name", ["r" * 600 + ".bpmn", "nul\x00.bpmn"])
+def test_a_resource_name_postgres_cannot_store_is_rejected_as_invalid(
+    pg_url: str, name: str
+) -> None:
+    """engine_resources.resource_name holds at most 512 characters and no U+0000: a name
+    beyond that is refused as INVALID_ARGUMENT naming it, not failed inside the database."""
+    with running_engine(pg_url, ControlledClock()) as engine:
+        with pytest.raises(InvalidArgument, match="resource name") as refused:
+            engine.deploy([Resource(name, bpmn("Process_Short", START, END))])
+        assert name[:40].replace("\x00", "\\0") in refused.value.message

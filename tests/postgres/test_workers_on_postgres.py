@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
+import pytest
 import sqlalchemy
 from pyzeebe import Job
 from sqlalchemy import func, select
@@ -16,12 +17,13 @@ from workers.codes import Stance
 from workers.db import SCHEMA_VERSION, SchemaVersion, connect, create_schema, make_engine
 from workers.filings import service as filings
 from workers.filings.models import Filing
+from workers.inputs import MAX_COUNT
 from workers.items import service as items
 from workers.items.models import Item, ItemCreate
 from workers.ledger.models import LedgerEntry
 from workers.stakeholders import service as stakeholders
 from workers.stakeholders.models import HouseholdRow
-from workers.tasks.base import WorkerContext
+from workers.tasks.base import InvalidVariables, WorkerContext, parse
 from workers.tasks.filings import FilingTasks
 
 FILED_ON = date(2026, 6, 1)
@@ -165,3 +167,27 @@ def test_postgres_returns_aware_timestamps(pg_url: str) -> None:
     finally:
         sql.dispose()
     assert kind == "timestamp with time zone"
+
+
+def test_affected_households_beyond_a_32_bit_integer_are_refused_by_validation(
+    pg_url: str,
+) -> None:
+    """item.affected_households is INTEGER: a bigger count is refused naming the field (not
+    failed in PostgreSQL with NumericValueOutOfRange); the largest allowed one is stored."""
+    variables = {
+        "itemName": "大型搬迁项目",
+        "itemType": "project",
+        "jurisdiction": "白银区",
+        "responsibleUnit": "白银区住房和城乡建设局",
+        "affectedHouseholds": MAX_COUNT + 1,
+    }
+    with pytest.raises(InvalidVariables) as refused:
+        parse(ItemCreate, variables)
+    assert [p["field"] for p in refused.value.problems] == ["affectedHouseholds"]
+    factory = connect(pg_url)
+    data = parse(ItemCreate, variables | {"affectedHouseholds": MAX_COUNT})
+    with factory() as session, session.begin():
+        item = items.register(session=session, data=data, process_instance_key=None)
+    with factory() as session:
+        stored = session.get(Item, item.id)
+        assert stored is not None and stored.affected_households == MAX_COUNT

@@ -84,3 +84,23 @@ async def test_cancel_a_running_process(conf: Conf, worker_running: object) -> N
     await conf.client.cancel_process_instance(key)
     with pytest.raises(ProcessInstanceNotFoundError):
         await conf.client.cancel_process_instance(key)
+
+
+async def test_an_error_without_code_and_no_catch_event_is_an_incident(
+    conf: Conf, worker_running: object
+) -> None:
+    """pyzeebe's integration conftest reports a handler exception with
+    ``set_error_status(message)``: ThrowError with an empty errorCode. Zeebe's gateway forwards it
+    unchecked (camunda/camunda zeebe/gateway-grpc RequestMapper.toThrowErrorRequest) and the
+    broker (zeebe/engine JobThrowErrorProcessor.throwError → CatchEventAnalyzer
+    .findErrorCatchEvent) finds no catch event, so the task gets an "unhandled error event"
+    incident quoting the message (docs: error-events#unhandled-errors)."""
+    created = await conf.client.run_process("test", {"input": "x", "should_throw": True})
+    incident = await conf.incident(created.process_instance_key)
+    assert incident.value["errorType"] == "UNHANDLED_ERROR_EVENT"
+    assert incident.value["elementId"] == "test-task"
+    assert incident.value["errorMessage"] == (
+        "Expected to throw an error event with the code '' with message 'Failed to run task "
+        "test. Reason: Error thrown', but it was not caught. No error events are available in "
+        "the scope."
+    )

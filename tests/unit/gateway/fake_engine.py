@@ -379,6 +379,12 @@ class FakeEngine:
     def complete_user_task(self, user_task_key: int, **kwargs: Any) -> None:
         raise NotFound("no user tasks in the fake")
 
+    async def durable(self) -> None:
+        """The fake commits nothing: every command is as durable as it gets at once."""
+
+    def flush(self) -> None:
+        """Nothing pending in the fake."""
+
     def history(self, process_instance_key: int) -> list[api.Record]:
         return [r for r in self.records if r.process_instance_key == process_instance_key]
 

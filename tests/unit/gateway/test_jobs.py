@@ -169,6 +169,21 @@ async def test_complete_fail_throw_and_update_rpcs(gateway: Gateway, tmp_path: P
     assert gateway.fake.records[-1].intent == "ERROR_THROWN"
 
 
+async def test_throw_error_without_a_code_reaches_the_engine(
+    gateway: Gateway, tmp_path: Path
+) -> None:
+    """Zeebe's gateway forwards a blank errorCode (RequestMapper.toThrowErrorRequest); the broker
+    decides what catches it. pyzeebe's set_error_status(message) sends exactly that."""
+    await _start(gateway, "Blank", tmp_path)
+    (job,) = await _jobs(_activate(gateway, "blank", requestTimeout=-1))
+    await gateway.stub.ThrowError(
+        pb.ThrowErrorRequest(jobKey=job.key, errorCode="", errorMessage="no code")
+    )
+    assert gateway.fake.records[-1].intent == "ERROR_THROWN"
+    assert gateway.fake.records[-1].value["errorCode"] == ""
+    assert job.key not in gateway.fake.jobs
+
+
 async def test_pyzeebe_worker_completes_jobs_through_the_gateway(
     gateway: Gateway, tmp_path: Path
 ) -> None:
