@@ -27,7 +27,17 @@ def _v1_initial(connection: Connection) -> None:
     schema.metadata.create_all(connection)
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1_initial,)
+def _v2_unbounded_resource_ids(connection: Connection) -> None:
+    # Form and decision ids have no length limit in Camunda; VARCHAR(255) made PostgreSQL fail
+    # such a deployment inside the database. SQLite never enforced the length.
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(
+            "ALTER TABLE engine_resources ALTER COLUMN resource_id TYPE TEXT, "
+            "ALTER COLUMN tenant_id TYPE TEXT"
+        )
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1_initial, _v2_unbounded_resource_ids)
 """Index i migrates from version i to version i + 1."""
 
 

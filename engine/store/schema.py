@@ -59,12 +59,12 @@ resources = Table(
     Column("key", BigInteger, primary_key=True, autoincrement=False),
     # process | decision | decision_requirements | form
     Column("kind", String(32), nullable=False),
-    Column("resource_id", String(255), nullable=False),
+    Column("resource_id", Text, nullable=False),  # TEXT since migration 2
     Column("version", Integer, nullable=False),
     Column("resource_name", String(512), nullable=False),
     Column("checksum", String(64), nullable=False),
     Column("deployment_key", BigInteger, nullable=False),
-    Column("tenant_id", String(255), nullable=False),
+    Column("tenant_id", Text, nullable=False),  # TEXT since migration 2
     Column("deleted", Integer, nullable=False, default=0),
     # For decisions: the key of their decision requirements graph (whose content is the DMN).
     Column("parent_key", BigInteger, nullable=False),

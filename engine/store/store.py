@@ -155,7 +155,8 @@ def _record_row(record: Record) -> dict[str, Any]:
         "process_instance_key": record.process_instance_key,
         "parent_process_instance_key": parent if isinstance(parent, int) else -1,
         "rejection_type": record.rejection_type,
-        "rejection_reason": record.rejection_reason,
+        # A reason may quote client input; PostgreSQL text cannot hold U+0000.
+        "rejection_reason": record.rejection_reason.replace("\x00", "\ufffd"),
         "value": jsontext.dumps(record.value),
     }
 

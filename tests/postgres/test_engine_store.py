@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Sequence
 
 import pytest
@@ -198,3 +199,62 @@ def test_a_resource_name_postgres_cannot_store_is_rejected_as_invalid(
         with pytest.raises(InvalidArgument, match="resource name") as refused:
             engine.deploy([Resource(name, bpmn("Process_Short", START, END))])
         assert name[:40].replace("\x00", "\\0") in refused.value.message
+
+
+def test_a_rejection_whose_reason_quotes_a_nul_is_still_logged(pg_url: str) -> None:
+    """A reason may quote client input; U+0000 in it must not cost the rejection record."""
+    with running_engine(pg_url, ControlledClock()) as engine:
+        with pytest.raises(NotFound):
+            engine.create_process_instance(bpmn_process_id="Process_Unknown\x00")
+        with engine.sql_engine.connect() as connection:
+            rejections = connection.execute(
+                sqlalchemy.text(
+                    "SELECT value_type, rejection_type, rejection_reason FROM engine_records "
+                    "WHERE record_type = 'COMMAND_REJECTION'"
+                )
+            ).all()
+    assert [tuple(r)[:2] for r in rejections] == [("PROCESS_INSTANCE_CREATION", "NOT_FOUND")]
+    assert "Process_Unknown\ufffd" in rejections[0][2]
+
+
+def test_a_form_id_longer_than_255_characters_is_deployed(pg_url: str) -> None:
+    """Camunda sets no limit on form (or decision) ids; the store keeps them as text."""
+    form_id = "表单" * 200
+    form = {"id": form_id, "type": "default", "components": []}
+    with running_engine(pg_url, ControlledClock()) as engine:
+        deployed = engine.deploy(
+            [Resource("long-id.form", json.dumps(form, ensure_ascii=False).encode())]
+        )
+    assert [f.form_id for f in deployed.forms] == [form_id]
+    with running_engine(pg_url, ControlledClock()) as engine:  # and it loads again
+        again = engine.deploy(
+            [Resource("long-id.form", json.dumps(form, ensure_ascii=False).encode())]
+        )
+    assert [f.version for f in again.forms] == [1], "an identical redeploy keeps the version"
+
+
+def test_a_store_of_schema_version_1_gets_unbounded_resource_ids(pg_url: str) -> None:
+    with running_engine(pg_url, ControlledClock()):
+        pass
+    sql = sqlalchemy.create_engine(pg_url)
+    with sql.begin() as connection:  # back to how version 1 created the table
+        connection.execute(
+            sqlalchemy.text(
+                "ALTER TABLE engine_resources ALTER COLUMN resource_id TYPE VARCHAR(255), "
+                "ALTER COLUMN tenant_id TYPE VARCHAR(255)"
+            )
+        )
+        connection.execute(sqlalchemy.text("UPDATE engine_schema_version SET version = 1"))
+    with running_engine(pg_url, ControlledClock()):
+        pass
+    with sql.connect() as connection:
+        types = connection.execute(
+            sqlalchemy.text(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_name = 'engine_resources' "
+                "AND column_name IN ('resource_id', 'tenant_id') ORDER BY column_name"
+            )
+        ).all()
+    sql.dispose()
+    assert [tuple(t) for t in types] == [("resource_id", "text"), ("tenant_id", "text")]
+    assert _schema_versions(pg_url) == [len(MIGRATIONS)]
