@@ -153,8 +153,11 @@ class GatewayServicer(pb_grpc.GatewayServicer):
         timeout_ms = request.requestTimeout
         if timeout_ms <= 0:
             timeout_ms = self._request_timeout_ms
+        # A timer on the (per-request) future itself: asyncio.wait_for would add a task and
+        # several loop turns to every answer.
+        timer = asyncio.get_running_loop().call_later(timeout_ms / 1000, _expire, future)
         try:
-            result = await asyncio.wait_for(asyncio.shield(future), timeout_ms / 1000)
+            result = await future
         except TimeoutError:
             await context.abort(
                 grpc.StatusCode.DEADLINE_EXCEEDED,
@@ -162,6 +165,8 @@ class GatewayServicer(pb_grpc.GatewayServicer):
                 f"{timeout_ms} ms, but it did not",
             )
             raise
+        finally:
+            timer.cancel()
         return pb.CreateProcessInstanceWithResultResponse(
             processDefinitionKey=created.process_definition_key,
             bpmnProcessId=created.bpmn_process_id,
@@ -336,3 +341,8 @@ class GatewayServicer(pb_grpc.GatewayServicer):
             tenant_id=convert.tenant(request.tenantId),
         )
         return convert.decision_result(result)
+
+
+def _expire(future: asyncio.Future[Any]) -> None:
+    if not future.done():
+        future.set_exception(TimeoutError())
