@@ -15,6 +15,7 @@ from pyzeebe.proto import gateway_pb2 as pb
 
 from engine import api
 from engine.errors import InvalidArgument
+from engine.store import jsontext
 
 DEFAULT_TENANT = "<default>"
 
@@ -24,7 +25,7 @@ def parse_variables(text: str, field: str) -> api.JsonDict:
     if not text.strip():
         return {}
     try:
-        value: Any = json.loads(text)
+        value: Any = jsontext.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidArgument(
             f"Property '{field}' is invalid: expected a JSON document, but it does not parse "
@@ -97,11 +98,11 @@ def activated_job(job: api.ActivatedJob) -> pb.ActivatedJob:
         processDefinitionKey=job.process_definition_key,
         elementId=job.element_id,
         elementInstanceKey=job.element_instance_key,
-        customHeaders=json.dumps(dict(job.custom_headers), ensure_ascii=False),
+        customHeaders=jsontext.dumps(dict(job.custom_headers)),
         worker=job.worker,
         retries=job.retries,
         deadline=job.deadline,
-        variables=json.dumps(job.variables, ensure_ascii=False),
+        variables=jsontext.dumps(job.variables),
         tenantId=job.tenant_id,
     )
 
@@ -214,7 +215,7 @@ def _evaluated(d: api.EvaluatedDecision) -> pb.EvaluatedDecision:
 
 
 def dump_variables(variables: api.JsonDict) -> str:
-    return json.dumps(variables, ensure_ascii=False)
+    return jsontext.dumps(variables)
 
 
 def _fetch(names: Sequence[str]) -> tuple[str, ...] | None:

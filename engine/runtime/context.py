@@ -4,7 +4,6 @@ the follow-up queue, and the hooks that run after the commit (or undo a failed c
 
 from __future__ import annotations
 
-import json
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -15,7 +14,7 @@ from engine.model.specs import Element
 from engine.runtime.entities import NO_KEY, ElementInstance
 from engine.runtime.repository import ProcessDefinition, Repository
 from engine.runtime.state import State
-from engine.store import ResourceRow
+from engine.store import ResourceRow, jsontext
 
 
 class IncidentRaised(Exception):
@@ -137,4 +136,4 @@ class Context:
 
 def json_dumps(value: Any) -> str:
     """Variable values as stored and exported: compact JSON text, non-ASCII kept."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return jsontext.dumps(value)

@@ -17,6 +17,7 @@ from engine.model.specs import VariableMapping
 from engine.runtime import expressions
 from engine.runtime.context import Context, IncidentRaised, json_dumps
 from engine.runtime.entities import NO_KEY, ElementInstance, Variable, evolve
+from engine.store import jsontext
 
 
 class ScopeView(Mapping[str, Any]):
@@ -37,7 +38,7 @@ class ScopeView(Mapping[str, Any]):
             found = self._variables.find(self._scope_key, name)
             if found is None:
                 raise KeyError(name)
-            self._cache[name] = expressions.to_feel(json.loads(found.value))
+            self._cache[name] = expressions.to_feel(jsontext.loads(found.value))
         return self._cache[name]
 
     def __contains__(self, name: object) -> bool:
@@ -99,7 +100,7 @@ class Variables:
         texts = self.visible(scope_key)
         wanted = set(names) if names is not None else None
         return {
-            name: json.loads(text)
+            name: jsontext.loads(text)
             for name, text in texts.items()
             if wanted is None or name in wanted
         }

@@ -1,4 +1,4 @@
-"""Compact JSON text for the store's rows (records and entity payloads), fast.
+"""Compact JSON text for the store's rows, variables and job payloads, fast.
 
 orjson writes the same compact UTF-8 JSON as ``json.dumps(..., ensure_ascii=False,
 separators=(",", ":"))`` at a tenth of the cost, which matters because every step writes a few
@@ -14,6 +14,15 @@ from typing import Any
 import orjson
 
 _OPTIONS = orjson.OPT_NON_STR_KEYS
+
+
+def loads(text: str | bytes) -> Any:
+    """Parse JSON text; the standard library takes over where orjson refuses (integers beyond
+    64 bits, lone surrogates, NaN) and reports errors as it always did."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def dumps(value: Any) -> str:

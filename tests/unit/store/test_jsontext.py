@@ -40,3 +40,18 @@ def test_chinese_text_is_written_as_is_not_escaped() -> None:
 def test_what_neither_can_write_is_refused() -> None:
     with pytest.raises(TypeError):
         jsontext.dumps({"value": object()})
+
+
+@pytest.mark.parametrize(
+    "text", ['{"a":[1,2.5,"三",null,true]}', '{"big":1180591620717411303424}', '"\\ud800"', "NaN"]
+)
+def test_loads_reads_what_the_standard_library_reads(text: str) -> None:
+    parsed = jsontext.loads(text)
+    expected = json.loads(text)
+    assert parsed == expected or (parsed != parsed and expected != expected)  # NaN
+
+
+def test_loads_reports_bad_text_as_the_standard_library_does() -> None:
+    with pytest.raises(json.JSONDecodeError) as error:
+        jsontext.loads('{"a": 1,}')
+    assert (error.value.lineno, error.value.colno) == (1, 9)
