@@ -131,7 +131,7 @@ _SQLITE_UPSERT_META = (
     "INSERT INTO engine_meta (name, value) VALUES (?, ?) "
     "ON CONFLICT (name) DO UPDATE SET value = excluded.value"
 )
-# Column order is that of _record_row's dict.
+# Column order is that of _record_tuple (and _record_row's dict).
 _SQLITE_INSERT_RECORD = (
     "INSERT INTO engine_records (position, key, timestamp, record_type, value_type, intent, "
     "process_instance_key, parent_process_instance_key, rejection_type, rejection_reason, value) "
@@ -143,22 +143,42 @@ EXPORTED_POSITION = "exported_position"
 """``engine_meta`` row: the position of the last record the exporters have seen."""
 
 
-def _record_row(record: Record) -> dict[str, Any]:
+_RECORD_COLUMNS = (
+    "position",
+    "key",
+    "timestamp",
+    "record_type",
+    "value_type",
+    "intent",
+    "process_instance_key",
+    "parent_process_instance_key",
+    "rejection_type",
+    "rejection_reason",
+    "value",
+)
+
+
+def _record_tuple(record: Record) -> tuple[Any, ...]:
+    """One ``engine_records`` row, in :data:`_RECORD_COLUMNS` order."""
     parent = record.value.get("parentProcessInstanceKey", -1)
-    return {
-        "position": record.position,
-        "key": record.key,
-        "timestamp": record.timestamp,
-        "record_type": record.record_type,
-        "value_type": record.value_type,
-        "intent": record.intent,
-        "process_instance_key": record.process_instance_key,
-        "parent_process_instance_key": parent if isinstance(parent, int) else -1,
-        "rejection_type": record.rejection_type,
+    return (
+        record.position,
+        record.key,
+        record.timestamp,
+        record.record_type,
+        record.value_type,
+        record.intent,
+        record.process_instance_key,
+        parent if isinstance(parent, int) else -1,
+        record.rejection_type,
         # A reason may quote client input; PostgreSQL text cannot hold U+0000.
-        "rejection_reason": record.rejection_reason.replace("\x00", "\ufffd"),
-        "value": jsontext.dumps(record.value),
-    }
+        record.rejection_reason.replace("\x00", "\ufffd"),
+        jsontext.dumps(record.value),
+    )
+
+
+def _record_row(record: Record) -> dict[str, Any]:
+    return dict(zip(_RECORD_COLUMNS, _record_tuple(record), strict=True))
 
 
 def record_from_row(row: Any) -> Record:
@@ -362,7 +382,7 @@ class Store:
                 if sqlite_fast:
                     connection.exec_driver_sql(
                         _SQLITE_INSERT_RECORD,
-                        [tuple(_record_row(r).values()) for r in batch.records],
+                        [_record_tuple(r) for r in batch.records],
                     )
                 else:
                     connection.execute(
@@ -392,7 +412,7 @@ class Store:
                 connection.executemany(_SQLITE_UPSERT_META, list(batch.counters.items()))
             if batch.records:
                 connection.executemany(
-                    _SQLITE_INSERT_RECORD, [tuple(_record_row(r).values()) for r in batch.records]
+                    _SQLITE_INSERT_RECORD, [_record_tuple(r) for r in batch.records]
                 )
             connection.commit()
         except BaseException:
