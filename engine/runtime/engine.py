@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any, TypeVar
@@ -51,16 +49,18 @@ from engine.runtime.behaviors import Behaviors
 from engine.runtime.commands import EngineCommands
 from engine.runtime.context import Context
 from engine.runtime.entities import Job, JobState, Message, Timer
+from engine.runtime.exports import Exports
+from engine.runtime.group_commit import GroupCommit
 from engine.runtime.instances import Instances
 from engine.runtime.loader import load_repository
 from engine.runtime.repository import Repository
+from engine.runtime.results import InstanceResults, new_future
 from engine.runtime.scheduler import Scheduler
 from engine.runtime.state import State
-from engine.store import EXPORTED_POSITION, ResourceRow, Store, WriteBatch, read_history
+from engine.store import Store, WriteBatch, read_history
 from wenping.settings import EngineSettings
 
 T = TypeVar("T")
-_Waiter = tuple["asyncio.Future[ProcessInstanceResult]", tuple[str, ...], ProcessInstanceCreated]
 log = structlog.get_logger(__name__)
 
 _REJECTION_TYPES = {
@@ -70,26 +70,8 @@ _REJECTION_TYPES = {
     AlreadyExists: "ALREADY_EXISTS",
 }
 GATEWAY_VERSION = "8.8.0"
-_EARLY_RESULTS = 1000
 # Bounds one tick (a zero-interval cycle would otherwise keep it busy); the rest runs next tick.
 _MAX_DUE_PER_TICK = 10_000
-# Deferred export: records wait at most this long for the exporters (a read flushes first) …
-_EXPORT_DELAY_S = 0.05
-# … or until this many are waiting; a failed export is retried after _EXPORT_RETRY_S.
-_EXPORT_MAX_QUEUED = 5_000
-_EXPORT_RETRY_S = 1.0
-_CATCH_UP_CHUNK = 1_000
-
-
-@dataclasses.dataclass
-class _Group:
-    """Sealed commands waiting for their commit (group commit)."""
-
-    commands: int = 0
-    records: list[Record] = dataclasses.field(default_factory=list)
-    resources: list[ResourceRow] = dataclasses.field(default_factory=list)
-    deleted_resources: list[int] = dataclasses.field(default_factory=list)
-    acks: list[asyncio.Future[None]] = dataclasses.field(default_factory=list)
 
 
 class Engine(EngineCommands):
@@ -106,7 +88,6 @@ class Engine(EngineCommands):
     ) -> None:
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
-        self.exporters = tuple(exporters)
         self._store = Store(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
         self._state = State()
         self._repo = Repository()
@@ -117,20 +98,14 @@ class Engine(EngineCommands):
         self._job_listeners: list[JobsAvailableListener] = []
         self._wakeup_listeners: list[Callable[[], None]] = []
         # process instance key → (future, variable names, the instance as created)
-        self._waiters: dict[int, list[_Waiter]] = {}
-        self._early: OrderedDict[int, tuple[ProcessInstanceCreated, dict[str, Any] | None]] = (
-            OrderedDict()
-        )
+        self._results = InstanceResults()
         self._open = False
         self._group_commit = group_commit
-        self._group = _Group()
-        self._flush_scheduled: asyncio.Handle | None = None
+        self._group = GroupCommit(
+            rows=self._state.take_group_batch, commit=self._commit, failed=self._failed_commit
+        )
         self._needs_reload = False
-        self._deferred_export = deferred_export
-        self._export_queue: list[Record] = []
-        self._export_handle: asyncio.TimerHandle | asyncio.Handle | None = None
-        self._exported = 0  # position of the last exported record
-        self._export_from_log = False
+        self._exports = Exports(self._store, exporters, deferred=deferred_export)
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -139,16 +114,7 @@ class Engine(EngineCommands):
         self._store.open()
         try:
             self._load()
-            exported = self._store.load_counters().get(EXPORTED_POSITION)
-            if exported is None:
-                # A new store, or one from before deferred export (whose exporters ran in each
-                # commit): everything logged so far has been exported.
-                exported = self._state.next_position - 1
-                self._store.set_counter(EXPORTED_POSITION, exported)
-            self._exported = exported
-            # Records committed but not exported before the engine stopped (deferred export).
-            self._export_from_log = bool(self.exporters)
-            self._catch_up_exports()
+            self._exports.open(self._state.next_position)
         except BaseException:
             self._store.close()
             raise
@@ -175,17 +141,18 @@ class Engine(EngineCommands):
                 self.flush()
             except EngineError:
                 log.warning("engine.closed_with_uncommitted_commands")
-            self.flush_exports()
-        if self._export_handle is not None:
-            self._export_handle.cancel()
-            self._export_handle = None
-        for waiters in self._waiters.values():
-            for future, _names, _created in waiters:
-                if not future.done():
-                    future.set_exception(FailedPrecondition("The engine was stopped"))
-        self._waiters.clear()
+            self._exports.close()
+        self._results.fail_all(FailedPrecondition("The engine was stopped"))
         self._store.close()
         self._open = False
+
+    @property
+    def exporters(self) -> tuple[Exporter, ...]:
+        return self._exports.exporters
+
+    @exporters.setter
+    def exporters(self, exporters: Sequence[Exporter]) -> None:
+        self._exports.exporters = tuple(exporters)
 
     @property
     def sql_engine(self) -> sqlalchemy.Engine:
@@ -235,18 +202,12 @@ class Engine(EngineCommands):
             raise
         if grouped:
             self._state.seal()
-            group = self._group
-            group.commands += 1
-            group.records.extend(ctx.records)
-            group.resources.extend(ctx.resource_rows)
-            group.deleted_resources.extend(ctx.deleted_resources)
+            # The flush runs once the loop is free, so work the listeners below queue (a job
+            # activation for a waiting worker) shares its commit.
+            self._group.add(ctx.records, ctx.resource_rows, ctx.deleted_resources)
         else:
             self._state.committed()
         self._after_commit()
-        if grouped:
-            # After the listeners: work they queued (a job activation for a waiting worker)
-            # runs before the flush and shares its commit.
-            self._schedule_flush()
         return result
 
     def _rollback(self) -> None:
@@ -273,8 +234,7 @@ class Engine(EngineCommands):
             )
             if self._grouping():
                 self._state.seal()
-                self._group.records.extend(ctx.records)
-                self._schedule_flush()
+                self._group.add(ctx.records, command=False)
                 return
             batch = WriteBatch(records=ctx.records)
             batch.counters = {"next_position": self._state.next_position}
@@ -292,7 +252,7 @@ class Engine(EngineCommands):
         for due, kind, key in ctx.scheduled:
             wake = self._scheduler.add(due, kind, key) or wake
         for pi_key, variables in self._b.calls.finished.items():
-            self._resolve_waiters(pi_key, variables)
+            self._results.resolve(pi_key, variables)
         # The command is committed: a failing listener must not make it look failed.
         for job_type in sorted(ctx.jobs_available):
             for listener in list(self._job_listeners):
@@ -300,20 +260,6 @@ class Engine(EngineCommands):
         if wake:
             for fn in list(self._wakeup_listeners):
                 _safely(fn)
-
-    def _resolve_waiters(self, pi_key: int, variables: dict[str, Any] | None) -> None:
-        for future, names, created in self._waiters.pop(pi_key, []):
-            if future.done():
-                continue
-            if variables is None:
-                future.set_exception(
-                    FailedPrecondition(
-                        f"Process instance '{pi_key}' was terminated before it completed"
-                    )
-                )
-                continue
-            chosen = {k: v for k, v in variables.items() if not names or k in names}
-            future.set_result(ProcessInstanceResult(created=created, variables=chosen))
 
     # --- group commit ------------------------------------------------------------------------
 
@@ -326,135 +272,38 @@ class Engine(EngineCommands):
             return False  # no loop to flush on: commit each command at once
         return True
 
-    def _schedule_flush(self) -> None:
-        if self._flush_scheduled is None:
-            self._flush_scheduled = asyncio.get_running_loop().call_soon(self._flush_soon)
-
-    def _flush_soon(self) -> None:
-        self._flush_scheduled = None
-        with contextlib.suppress(EngineError):  # logged by flush; the callers got the error
-            self.flush()
-
     def durable(self) -> asyncio.Future[None]:
         """Completes once every command run so far is committed (raises :class:`Unavailable`
         if that commit failed). Done at once when nothing is pending."""
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[None] = loop.create_future()
-        if self._group.commands or self._group.records:
-            self._group.acks.append(future)
-        else:
-            future.set_result(None)
-        return future
+        return self._group.durable()
 
     def flush(self) -> None:
         """Commit the pending group now (nothing to do without group commit)."""
-        group = self._group
-        if not (group.commands or group.records):
-            return
-        self._group = _Group()
-        batch = self._state.take_group_batch()
-        batch.records = group.records
-        batch.resources = group.resources
-        batch.deleted_resources = group.deleted_resources
-        try:
-            self._commit(batch)
-        except Exception as exc:
-            log.exception("engine.group_commit_failed", commands=group.commands)
-            error = Unavailable(
-                "The engine could not commit this command to its store "
-                f"({type(exc).__name__}); nothing of it was kept. Retry later."
-            )
-            for ack in group.acks:
-                if not ack.done():
-                    ack.set_exception(error)
-            self._needs_reload = True
-            with contextlib.suppress(EngineError):  # the next command tries again
-                self._reload()
-            raise error from exc
-        for ack in group.acks:
-            if not ack.done():
-                ack.set_result(None)
+        self._group.flush()
+
+    def _failed_commit(self) -> None:
+        self._needs_reload = True
+        with contextlib.suppress(EngineError):  # the next command tries again
+            self._reload()
 
     def _commit(self, batch: WriteBatch) -> None:
         """One store transaction; the exporters run inside it, or after it when deferred."""
         if not self.exporters or not batch.records:
             self._store.commit(batch)
-        elif self._deferred_export:
-            self._store.commit(batch)
-            self._queue_export(batch.records)
         else:
-            batch.counters[EXPORTED_POSITION] = batch.records[-1].position
-            self._store.commit(batch, self.exporters)
-            self._exported = batch.records[-1].position
-
-    # --- deferred export ----------------------------------------------------------------------
-
-    def _queue_export(self, records: list[Record]) -> None:
-        if not self._export_from_log:
-            self._export_queue.extend(records)
-        loop = asyncio.get_running_loop() if self._grouping() else None
-        if loop is None:
-            self.flush_exports()
-        elif len(self._export_queue) >= _EXPORT_MAX_QUEUED:
-            if self._export_handle is not None:
-                self._export_handle.cancel()
-            self._export_handle = loop.call_soon(self._export_soon)
-        elif self._export_handle is None:
-            self._export_handle = loop.call_later(_EXPORT_DELAY_S, self._export_soon)
-
-    def _export_soon(self) -> None:
-        self._export_handle = None
-        if not self.flush_exports():
-            with contextlib.suppress(RuntimeError):
-                loop = asyncio.get_running_loop()
-                self._export_handle = loop.call_later(_EXPORT_RETRY_S, self._export_soon)
+            self._exports.commit(batch, asyncio.get_running_loop() if self._grouping() else None)
 
     def flush_exports(self) -> bool:
-        """Export every committed record the exporters have not seen (the search tables then
-        show every acknowledged command). False if that failed; it is retried later."""
-        if self._export_from_log:
-            return self._catch_up_exports()
-        queue, self._export_queue = self._export_queue, []
-        if not queue:
-            return True
-        try:
-            self._store.export(queue, self.exporters)
-        except Exception:
-            # The records are in the log: export from there next time, whatever piled up.
-            log.exception("engine.export_failed", records=len(queue))
-            self._export_from_log = True
-            return False
-        self._exported = queue[-1].position
-        return True
-
-    def _catch_up_exports(self) -> bool:
-        """Export the logged records after the last exported position, in chunks."""
-        self._export_queue = []
-        try:
-            while self.exporters:
-                chunk = self._store.records_after(self._exported, _CATCH_UP_CHUNK)
-                if not chunk:
-                    break
-                self._store.export(chunk, self.exporters)
-                self._exported = chunk[-1].position
-                log.info("engine.exports_caught_up", position=self._exported)
-        except Exception:
-            log.exception("engine.export_failed", position=self._exported)
-            return False
-        self._export_from_log = False
-        return True
+        """Export every committed record the exporters have not seen (see engine.runtime.exports);
+        the REST API calls it before every read. False if that failed (retried later)."""
+        return self._exports.flush()
 
     def _reload(self) -> None:
         """After a failed group commit memory is ahead of the store: start again from the
         store, exactly as a restart after a crash would."""
-        for waiters in self._waiters.values():
-            for future, _names, _created in waiters:
-                if not future.done():
-                    future.set_exception(
-                        Unavailable("The engine lost uncommitted work; await the result again")
-                    )
-        self._waiters.clear()
-        self._early.clear()
+        self._results.fail_all(
+            Unavailable("The engine lost uncommitted work; await the result again")
+        )
         self._state.reset()
         self._repo.reset()
         self._scheduler.clear()
@@ -554,39 +403,18 @@ class Engine(EngineCommands):
         if key in self._b.calls.finished:
             # Finished within its creation command: keep the result for a following
             # instance_result() call (CreateProcessInstanceWithResult), bounded in number.
-            self._early[key] = (created, self._b.calls.finished[key])
-            while len(self._early) > _EARLY_RESULTS:
-                self._early.popitem(last=False)
+            self._results.finished_early(created, self._b.calls.finished[key])
         return created
 
     def instance_result(
         self, process_instance_key: int, fetch_variables: Sequence[str] = ()
     ) -> asyncio.Future[ProcessInstanceResult]:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = asyncio.new_event_loop()
-        future: asyncio.Future[ProcessInstanceResult] = loop.create_future()
-        early = self._early.pop(process_instance_key, None)
+        early = self._results.take_early(process_instance_key, fetch_variables)
         if early is not None:
-            created, variables = early
-            if variables is None:
-                future.set_exception(
-                    FailedPrecondition(
-                        f"Process instance '{process_instance_key}' was terminated before it "
-                        "completed"
-                    )
-                )
-            else:
-                chosen = {
-                    k: v
-                    for k, v in variables.items()
-                    if not fetch_variables or k in fetch_variables
-                }
-                future.set_result(ProcessInstanceResult(created=created, variables=chosen))
-            return future
+            return early
         root = self._b.bpmn.get(process_instance_key)
         if root is None or root.key != root.pi_key:
+            future = new_future()
             future.set_exception(
                 NotFound(
                     f"Expected to await the result of process instance '{process_instance_key}', "
@@ -602,10 +430,7 @@ class Engine(EngineCommands):
             process_instance_key=root.key,
             tenant_id=definition.tenant_id,
         )
-        self._waiters.setdefault(process_instance_key, []).append(
-            (future, tuple(fetch_variables), created)
-        )
-        return future
+        return self._results.wait(created, fetch_variables)
 
     def cancel_process_instance(self, process_instance_key: int) -> None:
         self._run(
