@@ -9,9 +9,7 @@ durable or not at all. Deferred exporters get the committed records later (:meth
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,58 +20,30 @@ from sqlalchemy.pool import StaticPool
 
 from engine.api import Exporter, Record
 from engine.errors import InvalidArgument
-from engine.store import jsontext, schema
+from engine.store import schema, sqlite_writes
 from engine.store.checkpoint import Checkpointer
 from engine.store.lock import StoreLock
 from engine.store.migrations import migrate
+from engine.store.rows import (
+    EXPORTED_POSITION,
+    ResourceRow,
+    StateRow,
+    WriteBatch,
+    record_from_row,
+    record_row,
+)
 
-
-@dataclass(frozen=True)
-class StateRow:
-    """One live entity: ``payload`` is its JSON text."""
-
-    kind: str
-    key: int
-    process_instance_key: int
-    payload: str
-
-
-@dataclass(frozen=True)
-class ResourceRow:
-    """One deployed process, decision, decision requirements graph or form."""
-
-    key: int
-    kind: str
-    resource_id: str
-    version: int
-    resource_name: str
-    checksum: str
-    deployment_key: int
-    tenant_id: str
-    parent_key: int
-    payload: str
-    content: bytes
-    deleted: bool = False
-
-
-@dataclass
-class WriteBatch:
-    """Everything one command changes; the unit of :meth:`Store.commit`."""
-
-    upserts: dict[tuple[str, int], StateRow] = field(default_factory=dict)
-    deletes: set[tuple[str, int]] = field(default_factory=set)
-    records: list[Record] = field(default_factory=list)
-    resources: list[ResourceRow] = field(default_factory=list)
-    deleted_resources: list[int] = field(default_factory=list)
-    counters: dict[str, int] = field(default_factory=dict)
-
-    def put(self, row: StateRow) -> None:
-        self.deletes.discard((row.kind, row.key))
-        self.upserts[(row.kind, row.key)] = row
-
-    def delete(self, kind: str, key: int) -> None:
-        self.upserts.pop((kind, key), None)
-        self.deletes.add((kind, key))
+__all__ = [
+    "EXPORTED_POSITION",
+    "ResourceRow",
+    "StateRow",
+    "Store",
+    "WriteBatch",
+    "create_sql_engine",
+    "read_history",
+    "record_from_row",
+    "sqlite_path",
+]
 
 
 def sqlite_path(url: sqlalchemy.URL) -> Path | None:
@@ -119,82 +89,6 @@ def create_sql_engine(
         cursor.close()
 
     return engine
-
-
-_SQLITE_DELETE_STATE = "DELETE FROM engine_state WHERE kind = ? AND key = ?"
-_SQLITE_UPSERT_STATE = (
-    "INSERT INTO engine_state (kind, key, process_instance_key, payload) VALUES (?, ?, ?, ?) "
-    "ON CONFLICT (kind, key) DO UPDATE SET payload = excluded.payload, "
-    "process_instance_key = excluded.process_instance_key"
-)
-_SQLITE_UPSERT_META = (
-    "INSERT INTO engine_meta (name, value) VALUES (?, ?) "
-    "ON CONFLICT (name) DO UPDATE SET value = excluded.value"
-)
-# Column order is that of _record_tuple (and _record_row's dict).
-_SQLITE_INSERT_RECORD = (
-    "INSERT INTO engine_records (position, key, timestamp, record_type, value_type, intent, "
-    "process_instance_key, parent_process_instance_key, rejection_type, rejection_reason, value) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-
-
-EXPORTED_POSITION = "exported_position"
-"""``engine_meta`` row: the position of the last record the exporters have seen."""
-
-
-_RECORD_COLUMNS = (
-    "position",
-    "key",
-    "timestamp",
-    "record_type",
-    "value_type",
-    "intent",
-    "process_instance_key",
-    "parent_process_instance_key",
-    "rejection_type",
-    "rejection_reason",
-    "value",
-)
-
-
-def _record_tuple(record: Record) -> tuple[Any, ...]:
-    """One ``engine_records`` row, in :data:`_RECORD_COLUMNS` order."""
-    parent = record.value.get("parentProcessInstanceKey", -1)
-    return (
-        record.position,
-        record.key,
-        record.timestamp,
-        record.record_type,
-        record.value_type,
-        record.intent,
-        record.process_instance_key,
-        parent if isinstance(parent, int) else -1,
-        record.rejection_type,
-        # A reason may quote client input; PostgreSQL text cannot hold U+0000.
-        record.rejection_reason.replace("\x00", "\ufffd"),
-        jsontext.dumps(record.value),
-    )
-
-
-def _record_row(record: Record) -> dict[str, Any]:
-    return dict(zip(_RECORD_COLUMNS, _record_tuple(record), strict=True))
-
-
-def record_from_row(row: Any) -> Record:
-    """A :class:`Record` from a row of ``engine_records``."""
-    return Record(
-        position=row.position,
-        key=row.key,
-        timestamp=row.timestamp,
-        record_type=row.record_type,
-        value_type=row.value_type,
-        intent=row.intent,
-        process_instance_key=row.process_instance_key,
-        value=json.loads(row.value),
-        rejection_type=row.rejection_type,
-        rejection_reason=row.rejection_reason,
-    )
 
 
 class Store:
@@ -320,15 +214,16 @@ class Store:
         ):
             self._commit_sqlite(batch)
             return
+        records = batch.records
         statements = self._statements()
         sqlite_fast = self.sql_engine.dialect.name == "sqlite"
         with self.sql_engine.begin() as connection:
             self._lock.fence(connection)
             if sqlite_fast:
-                # The hot path of every step: plain SQL skips statement compilation, which
-                # costs more than SQLite's own work for these small batches.
-                self._write_state_sqlite(connection, batch)
-                batch = dataclasses.replace(batch, upserts={}, deletes=set(), counters={})
+                sqlite_writes.write_batch(connection.exec_driver_sql, batch)
+                batch = dataclasses.replace(
+                    batch, upserts={}, deletes=set(), counters={}, records=[]
+                )
             if batch.deletes:
                 connection.execute(
                     statements["delete_state"],
@@ -379,41 +274,20 @@ class Store:
                     [{"name": k, "value": v} for k, v in batch.counters.items()],
                 )
             if batch.records:
-                if sqlite_fast:
-                    connection.exec_driver_sql(
-                        _SQLITE_INSERT_RECORD,
-                        [_record_tuple(r) for r in batch.records],
-                    )
-                else:
-                    connection.execute(
-                        statements["insert_records"], [_record_row(r) for r in batch.records]
-                    )
+                connection.execute(
+                    statements["insert_records"], [record_row(r) for r in batch.records]
+                )
+            if records:
                 for exporter in exporters:
-                    exporter.export(connection, batch.records)
+                    exporter.export(connection, records)
 
     def _commit_sqlite(self, batch: WriteBatch) -> None:
-        """The commit of a step on a SQLite file, on the driver's connection: SQLAlchemy's
-        connection checkout and statement bookkeeping cost more than SQLite's own work here."""
+        """The commit of a step on a SQLite file, on the driver's connection (kept open)."""
         if self._raw is None:
             self._raw = self.sql_engine.raw_connection()
         connection = self._raw.driver_connection
         try:
-            if batch.deletes:
-                connection.executemany(_SQLITE_DELETE_STATE, list(batch.deletes))
-            if batch.upserts:
-                connection.executemany(
-                    _SQLITE_UPSERT_STATE,
-                    [
-                        (r.kind, r.key, r.process_instance_key, r.payload)
-                        for r in batch.upserts.values()
-                    ],
-                )
-            if batch.counters:
-                connection.executemany(_SQLITE_UPSERT_META, list(batch.counters.items()))
-            if batch.records:
-                connection.executemany(
-                    _SQLITE_INSERT_RECORD, [_record_tuple(r) for r in batch.records]
-                )
+            sqlite_writes.write_batch(connection.executemany, batch)
             connection.commit()
         except BaseException:
             connection.rollback()
@@ -448,20 +322,6 @@ class Store:
                 select(t).where(t.c.position > position).order_by(t.c.position).limit(limit)
             )
             return [record_from_row(r) for r in rows]
-
-    def _write_state_sqlite(self, connection: sqlalchemy.Connection, batch: WriteBatch) -> None:
-        if batch.deletes:
-            connection.exec_driver_sql(_SQLITE_DELETE_STATE, list(batch.deletes))
-        if batch.upserts:
-            connection.exec_driver_sql(
-                _SQLITE_UPSERT_STATE,
-                [
-                    (r.kind, r.key, r.process_instance_key, r.payload)
-                    for r in batch.upserts.values()
-                ],
-            )
-        if batch.counters:
-            connection.exec_driver_sql(_SQLITE_UPSERT_META, list(batch.counters.items()))
 
     def _insert(self, table: sqlalchemy.Table) -> Any:
         if self.sql_engine.dialect.name == "postgresql":
