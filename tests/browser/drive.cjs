@@ -1,6 +1,7 @@
 /* Drives headless Chromium (Debian's `chromium`) through one scenario with playwright-core and
    prints one JSON line of observations; tests/browser/test_web_browser.py asserts on it.
-   Usage: node drive.cjs SCENARIO  (env: BASE_URL, ARTIFACTS, PASSWORD, CITY_CASE, CHROMIUM) */
+   Usage: node drive.cjs SCENARIO  (env: BASE_URL, ARTIFACTS, PASSWORD, CITY_CASE, CHROMIUM,
+   and for some scenarios PLAN_TASK, BROWSER_LOCALE) */
 'use strict';
 const path = require('path');
 const { chromium } = require(path.join(__dirname, '../../web/node_modules/playwright-core'));
@@ -131,18 +132,61 @@ async function township(page, out) {
   await page.screenshot({ path: path.join(artifacts, 'township-denied.png') });
 }
 
+/* The date field of the plan form: the picker speaks Chinese, form-js still submits ISO dates. */
+async function datepicker(page, out) {
+  const zh = require(path.join(__dirname, '../../web/node_modules/flatpickr/dist/l10n/zh.js')).Mandarin;
+  out.packageWeekdays = zh.weekdays.shorthand;
+  out.packageMonths = zh.months.longhand;
+  const posted = [];
+  page.on('request', r => { if (r.url().endsWith('/complete')) { posted.push(JSON.parse(r.postData())); } });
+  await signIn(page, 'baiyin-dept');
+  await page.goto(base + '/tasks/' + process.env.PLAN_TASK);
+  await page.waitForSelector('.fjs-container');
+  const date = page.getByLabel('评估完成时限');
+  out.placeholder = await date.getAttribute('placeholder');
+  await date.click();
+  const calendar = page.locator('.flatpickr-calendar.open');
+  await calendar.waitFor();
+  out.weekdays = await calendar.locator('.flatpickr-weekday').allInnerTexts();
+  out.months = await calendar.locator('.flatpickr-monthDropdown-months option').allInnerTexts();
+  // A day typed in the shown format moves the calendar there.
+  await date.fill('2027-11-03');
+  await date.press('Enter');
+  await date.click();
+  await calendar.waitFor();
+  out.shownMonth = await calendar.locator('.flatpickr-monthDropdown-months')
+    .evaluate(select => select.options[select.selectedIndex].text);
+  out.firstDay = await calendar.locator('.flatpickr-day').first().getAttribute('aria-label');
+  out.calendarText = await calendar.innerText();
+  out.calendarLabels = await calendar.locator('[aria-label]').evaluateAll(
+    nodes => nodes.map(n => n.getAttribute('aria-label')));
+  await page.screenshot({ path: path.join(artifacts, 'datepicker.png'), fullPage: true, animations: 'disabled' });
+  await calendar.locator('.flatpickr-day[aria-label="2027年11月20日"]').click();
+  out.shownDate = await date.inputValue();
+
+  await page.getByLabel('评估内容与程序').fill('走访沿线住户和商户，召开座谈会，形成评估报告。');
+  await page.getByLabel('利益群体走访比例（0.01～1）').fill('0.3');
+  await page.getByLabel('群众代表产生办法和程序').fill('由社区推荐、群众自荐，优先吸收持不同意见者。');
+  await page.getByLabel(/^姓名/).fill('王芳');
+  await page.getByLabel(/^职责/).fill('组织入户走访');
+  await page.getByRole('button', { name: '提交办理' }).click();
+  await page.waitForURL('**/cases/**');
+  out.submitted = posted.map(body => body.variables.planDeadline);
+}
+
 (async () => {
   const scenario = process.argv[2];
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-dev-shm-usage'],
   });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  const locale = process.env.BROWSER_LOCALE || 'zh-CN';
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale });
   const out = { scenario, consoleErrors: [] };
   page.on('pageerror', e => out.consoleErrors.push(e.message));
   page.setDefaultTimeout(15000);
   try {
-    await ({ county, conflict, township })[scenario](page, out);
+    await ({ county, conflict, township, datepicker })[scenario](page, out);
   } catch (e) {
     out.failure = String(e && e.stack || e);
     await page.screenshot({ path: path.join(artifacts, scenario + '-failure.png'), fullPage: true }).catch(() => {});

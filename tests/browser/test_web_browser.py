@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -37,6 +38,15 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 DRIVER = Path(__file__).with_name("drive.cjs")
 PASSWORD = "browser-demo"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+REGISTRATION = {
+    "itemName": "白银区纺织路人行天桥建设工程",
+    "itemType": "project",
+    "jurisdiction": "白银区",
+    "responsibleUnit": "白银区住房和城乡建设局",
+    "affectedHouseholds": 120,
+    "involvesLandTaking": True,
+}
+"""What a county official enters in the registration form (as the county scenario does)."""
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -102,7 +112,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         WorkerSettings(
             ZEEBE_ADDRESS=harness.grpc_address,
             WENPING_DATABASE_URL=database,
-            WENPING_REPORTS_DIR=str(reports),
+            WENPING_REPORTS_DIR=reports,
         )
     )
     settings = WebSettings(CAMUNDA_REST_ADDRESS=harness.rest_url, WENPING_DATABASE_URL=database)
@@ -139,17 +149,49 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         harness.stop()
 
 
-def _stage_two_reached(harness: EngineHarness, case_key: int) -> None:
-    """Wait (on the engine's commit signal, not a timer) for the plan task of stage 2."""
-    asyncio.run(
+def _user_task(harness: EngineHarness, case_key: int, element_id: str) -> str:
+    """Wait (on the engine's commit signal, not a timer) for a user task; its key."""
+    record = asyncio.run(
         harness.wait_for_record(
-            case_key,
-            value_type="USER_TASK",
-            intent="CREATED",
-            element_id="Task_DraftPlan",
-            timeout_s=30,
+            case_key, value_type="USER_TASK", intent="CREATED", element_id=element_id, timeout_s=30
         )
     )
+    return str(record.value.get("userTaskKey", record.key))
+
+
+def _stage_two_reached(harness: EngineHarness, case_key: int) -> None:
+    """Wait for the plan task of stage 2."""
+    _user_task(harness, case_key, "Task_DraftPlan")
+
+
+def _case_at_plan(harness: EngineHarness) -> tuple[str, str]:
+    """A 白银区 case registered through the REST API, at its plan task: (case key, task key)."""
+    rest = harness.rest_url
+    created = httpx.post(
+        f"{rest}/v2/process-instances",
+        json={
+            "processDefinitionId": "Process_RiskAssessment",
+            "variables": {"jurisdiction": "白银区"},
+        },
+    )
+    case = int(created.json()["processInstanceKey"])
+    registration = _user_task(harness, case, "Task_RegisterItem")
+    done = httpx.post(
+        f"{rest}/v2/user-tasks/{registration}/completion", json={"variables": REGISTRATION}
+    )
+    assert done.status_code == 204, done.text
+    return str(case), _user_task(harness, case, "Task_DraftPlan")
+
+
+def _variable(harness: EngineHarness, case_key: str, name: str) -> Any:
+    """A root-scope variable of the case, as the engine stores it."""
+    found = httpx.post(
+        f"{harness.rest_url}/v2/variables/search",
+        json={"filter": {"processInstanceKey": case_key, "name": name}},
+    ).json()["items"]
+    own = [item for item in found if str(item["scopeKey"]) == case_key]
+    assert len(own) == 1, found
+    return json.loads(own[0]["value"])
 
 
 def _claimed_by_colleague(harness: EngineHarness, task_key: str) -> None:
@@ -160,10 +202,11 @@ def _claimed_by_colleague(harness: EngineHarness, task_key: str) -> None:
     assert response.status_code == 204, response.text
 
 
-def _drive(site: dict[str, Any], scenario: str) -> dict[str, Any]:
+def _drive(site: dict[str, Any], scenario: str, **extra: str) -> dict[str, Any]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
+        **extra,
         "BASE_URL": site["base"],
         "ARTIFACTS": str(ARTIFACTS),
         "PASSWORD": PASSWORD,
@@ -235,3 +278,24 @@ def test_township_user_cannot_open_a_city_case(site: dict[str, Any]) -> None:
     assert "无权查看" in seen["caseText"]
     assert "市级重大决策事项" not in seen["caseText"]
     assert seen["diagramStatus"] == 404
+
+
+def test_date_picker_speaks_chinese_and_the_date_is_stored_as_iso(site: dict[str, Any]) -> None:
+    harness = site["harness"]
+    case, plan_task = _case_at_plan(harness)
+    # An English browser: form-js alone would show English names and mm/dd/yyyy.
+    seen = _drive(site, "datepicker", PLAN_TASK=plan_task, BROWSER_LOCALE="en-US")
+    # Names are those of flatpickr's own Chinese locale, and the week starts on Monday.
+    assert seen["weekdays"][0] == "周一"
+    assert seen["weekdays"] == seen["packageWeekdays"][1:] + seen["packageWeekdays"][:1]
+    assert seen["months"] == seen["packageMonths"]
+    assert seen["shownMonth"] == "十一月"
+    assert seen["firstDay"] == "2027年11月1日"  # a Monday: no October day before it
+    assert seen["placeholder"] == "年-月-日"
+    for text in (seen["calendarText"], *seen["calendarLabels"]):
+        assert re.search("[A-Za-z]", text) is None, text
+    # Shown as 年-月-日; submitted and stored as the ISO date form-js always produces.
+    assert seen["shownDate"] == "2027-11-20"
+    assert seen["submitted"] == ["2027-11-20"]
+    assert _variable(harness, case, "planDeadline") == "2027-11-20"
+    assert (ARTIFACTS / "datepicker.png").stat().st_size > 10_000
