@@ -121,19 +121,8 @@ def deployment(result: api.DeploymentResult) -> pb.DeployResourceResponse:
                 )
             )
         )
-    for r in result.decision_requirements:
-        items.append(
-            pb.Deployment(
-                decisionRequirements=pb.DecisionRequirementsMetadata(
-                    dmnDecisionRequirementsId=r.dmn_decision_requirements_id,
-                    dmnDecisionRequirementsName=r.dmn_decision_requirements_name,
-                    version=r.version,
-                    decisionRequirementsKey=r.decision_requirements_key,
-                    resourceName=r.resource_name,
-                    tenantId=r.tenant_id,
-                )
-            )
-        )
+    # Zeebe's order (gateway-grpc ResponseMapper.toDeployResourceResponse): processes,
+    # decisions, decision requirements, forms; clients index ``deployments[0]`` by it.
     for d in result.decisions:
         items.append(
             pb.Deployment(
@@ -145,6 +134,19 @@ def deployment(result: api.DeploymentResult) -> pb.DeployResourceResponse:
                     dmnDecisionRequirementsId=d.dmn_decision_requirements_id,
                     decisionRequirementsKey=d.decision_requirements_key,
                     tenantId=d.tenant_id,
+                )
+            )
+        )
+    for r in result.decision_requirements:
+        items.append(
+            pb.Deployment(
+                decisionRequirements=pb.DecisionRequirementsMetadata(
+                    dmnDecisionRequirementsId=r.dmn_decision_requirements_id,
+                    dmnDecisionRequirementsName=r.dmn_decision_requirements_name,
+                    version=r.version,
+                    decisionRequirementsKey=r.decision_requirements_key,
+                    resourceName=r.resource_name,
+                    tenantId=r.tenant_id,
                 )
             )
         )
