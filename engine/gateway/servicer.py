@@ -329,14 +329,15 @@ class GatewayServicer(pb_grpc.GatewayServicer):
     async def EvaluateDecision(
         self, request: pb.EvaluateDecisionRequest, context: Any
     ) -> pb.EvaluateDecisionResponse:
-        if bool(request.decisionId) == (request.decisionKey > 0):
+        # Zeebe's gateway forwards both fields (RequestMapper.toEvaluateDecisionRequest) and its
+        # broker looks the decision up by id first; only neither is refused.
+        if not request.decisionId and request.decisionKey <= 0:
             raise InvalidArgument(
-                "Expected either a decisionId or a decisionKey, but "
-                + ("both were given" if request.decisionId else "none was given")
+                "Expected either a decisionId or a decisionKey, but none was given"
             )
         result = self._engine.evaluate_decision(
             decision_id=request.decisionId or None,
-            decision_key=request.decisionKey if request.decisionKey > 0 else None,
+            decision_key=None if request.decisionId else request.decisionKey,
             variables=convert.parse_variables(request.variables, "variables"),
             tenant_id=convert.tenant(request.tenantId),
         )

@@ -98,14 +98,8 @@ class Decisions:
         variables: dict[str, Any],
         tenant_id: str,
     ) -> DecisionEvaluationResult:
-        if decision_key is not None:
-            decision = self.ctx.repo.decisions.get(decision_key)
-            if decision is None:
-                raise NotFound(
-                    f"Expected to evaluate decision with key '{decision_key}', but no such "
-                    "decision was found"
-                )
-        elif decision_id:
+        # Zeebe looks the decision up by id first (DecisionEvaluationEvaluteProcessor).
+        if decision_id:
             found = self.ctx.repo.latest_decision(decision_id, tenant_id)
             if found is None:
                 raise NotFound(
@@ -113,6 +107,14 @@ class Decisions:
                     f"id '{decision_id}'"
                 )
             decision = found
+        elif decision_key is not None:
+            by_key = self.ctx.repo.decisions.get(decision_key)
+            if by_key is None:
+                raise NotFound(
+                    f"Expected to evaluate decision with key '{decision_key}', but no such "
+                    "decision was found"
+                )
+            decision = by_key
         else:
             raise InvalidArgument("Expected either a decision id or a decision key, but got none")
         result, _outcome = self._run(decision, variables, {})

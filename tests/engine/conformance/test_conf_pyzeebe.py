@@ -23,7 +23,11 @@ from uuid import uuid4
 import pytest
 from conf_support import Conf
 from pyzeebe import Job, JobController
-from pyzeebe.errors import ProcessDefinitionNotFoundError, ProcessInstanceNotFoundError
+from pyzeebe.errors import (
+    DecisionNotFoundError,
+    ProcessDefinitionNotFoundError,
+    ProcessInstanceNotFoundError,
+)
 
 MODELS = Path(__file__).parent / "pyzeebe_models"
 PROCESS_NAME = "test"
@@ -273,3 +277,12 @@ async def test_ping(suite: Suite) -> None:
     healthcheck = await suite.client.healthcheck()
 
     assert healthcheck.status == healthcheck.ServingStatus.SERVING
+
+
+async def test_non_existent_decision(suite: Suite) -> None:
+    """pyzeebe evaluate_decision_test.py::test_non_existent_decision: key 1 and an unknown id.
+    Zeebe's gateway passes both on (RequestMapper.toEvaluateDecisionRequest) and the broker
+    looks the decision up by id first (DecisionEvaluationEvaluteProcessor.getDecision), so the
+    answer is NOT_FOUND, which pyzeebe 4.7 raises as DecisionNotFoundError."""
+    with pytest.raises(DecisionNotFoundError):
+        await suite.client.evaluate_decision(1, str(uuid4()))
