@@ -151,7 +151,14 @@ class EngineHost:
         async def call(fn: Callable[[], T]) -> T:
             # uvicorn serves on this very loop, so the engine can be called directly; the
             # answer waits for the command's commit.
-            result = fn()
+            try:
+                result = fn()
+            except EngineError as exc:
+                try:  # a rejection, too, is answered after the commit it was decided on
+                    await engine.durable()
+                except EngineError as unavailable:
+                    raise unavailable from exc
+                raise
             await engine.durable()
             return result
 

@@ -19,6 +19,7 @@ import asyncio
 import dataclasses
 from collections import deque
 from collections.abc import Callable
+from functools import partial
 
 import structlog
 
@@ -40,12 +41,16 @@ class _Waiter:
     future: asyncio.Future[list[api.ActivatedJob]]
 
 
+Pushed = tuple[api.ActivatedJob, "asyncio.Future[None]"]
+"""A job activated for a stream and the commit of its activation (push it only after that)."""
+
+
 @dataclasses.dataclass(eq=False)
 class JobStream:
     """One open ``StreamActivatedJobs`` call; jobs activated for it wait in ``queue``."""
 
     request: api.JobActivationRequest
-    queue: asyncio.Queue[api.ActivatedJob] = dataclasses.field(default_factory=asyncio.Queue)
+    queue: asyncio.Queue[Pushed] = dataclasses.field(default_factory=asyncio.Queue)
 
 
 class JobDispatcher:
@@ -161,8 +166,11 @@ class JobDispatcher:
             except EngineError:
                 log.exception("job stream activation failed", job_type=job_type)
                 return
-            for job in jobs:
-                stream.queue.put_nowait(job)
+            if jobs:
+                # The activation's own commit, taken now: awaited before each push.
+                ack = asyncio.ensure_future(self._engine.durable())
+                for job in jobs:
+                    stream.queue.put_nowait((job, ack))
             if len(jobs) < request.max_jobs:
                 return  # nothing left of this type
             idle_turns = 0
@@ -183,7 +191,24 @@ class JobDispatcher:
             if not jobs:
                 return
             queue.popleft()
-            waiter.future.set_result(jobs)
+            # Hand the jobs over once their activation is committed; a failed commit fails
+            # the request (the jobs are activatable again after the engine reloads).
+            ack = asyncio.ensure_future(self._engine.durable())
+            ack.add_done_callback(partial(_hand_over, waiter.future, jobs))
+
+
+def _hand_over(
+    future: asyncio.Future[list[api.ActivatedJob]],
+    jobs: list[api.ActivatedJob],
+    ack: asyncio.Future[None],
+) -> None:
+    if future.done():
+        return
+    error = None if ack.cancelled() else ack.exception()
+    if ack.cancelled() or error is not None:
+        future.set_exception(error or EngineError("the activation was not committed"))
+    else:
+        future.set_result(jobs)
 
 
 def _resolve_empty(future: asyncio.Future[list[api.ActivatedJob]]) -> None:

@@ -40,8 +40,15 @@ def rpc(fn: Handler[Req, Resp]) -> Handler[Req, Resp]:
         except grpc.aio.AbortError:
             raise
         except EngineError as exc:
-            log.info("rpc rejected", rpc=fn.__name__, code=exc.grpc_code)
-            await context.abort(status_of(exc), exc.message)
+            # A rejection, too, is answered after the commit of what it was decided on; if
+            # that commit failed, the answer is UNAVAILABLE instead.
+            error = exc
+            try:
+                await self.durable()
+            except EngineError as unavailable:
+                error = unavailable
+            log.info("rpc rejected", rpc=fn.__name__, code=error.grpc_code)
+            await context.abort(status_of(error), error.message)
             raise AssertionError("abort returns only by raising") from exc
         except Exception as exc:
             log.exception("rpc failed", rpc=fn.__name__)

@@ -232,15 +232,17 @@ class GatewayServicer(pb_grpc.GatewayServicer):
         stream = await self._open_stream(request, context)
         try:
             while True:
-                job = await stream.queue.get()
-                await self._stream_durable(request, context)
+                job, ack = await stream.queue.get()
+                await self._stream_durable(ack, context)
                 yield convert.activated_job(job)
         finally:
             self._jobs.close_stream(stream)
 
     @_rpc
-    async def _stream_durable(self, request: pb.StreamActivatedJobsRequest, context: Any) -> None:
-        """The job's activation is committed before the job is pushed (``rpc`` waits)."""
+    async def _stream_durable(self, ack: asyncio.Future[None], context: Any) -> None:
+        """The job's activation is committed before the job is pushed (UNAVAILABLE ends the
+        stream if it was not)."""
+        await asyncio.shield(ack)
 
     @_rpc
     async def _open_stream(self, request: pb.StreamActivatedJobsRequest, context: Any) -> JobStream:

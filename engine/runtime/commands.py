@@ -40,7 +40,11 @@ class EngineCommands:
 
     # --- jobs --------------------------------------------------------------------------------
 
+    def _ensure_loaded(self) -> None:
+        raise NotImplementedError
+
     def activate_jobs(self, request: JobActivationRequest) -> list[ActivatedJob]:
+        self._ensure_loaded()
         if self._state.first("activatable", request.job_type) is None:
             return []  # nothing to do: no transaction, no record
         return self._run(

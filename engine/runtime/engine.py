@@ -72,6 +72,8 @@ _REJECTION_TYPES = {
 GATEWAY_VERSION = "8.8.0"
 # Bounds one tick (a zero-interval cycle would otherwise keep it busy); the rest runs next tick.
 _MAX_DUE_PER_TICK = 10_000
+# While the store is unreachable after a failed group commit, the ticker retries this often.
+_RELOAD_RETRY_MS = 1_000
 
 
 class Engine(EngineCommands):
@@ -176,8 +178,7 @@ class Engine(EngineCommands):
     def _run(self, fn: Callable[[], T], *, value_type: str, intent: str, key: int = -1) -> T:
         if not self._open:
             raise FailedPrecondition("The engine is not open")
-        if self._needs_reload:
-            self._reload()
+        self._ensure_loaded()
         ctx = self._ctx
         ctx.begin()
         self._b.calls.finished.clear()
@@ -251,8 +252,16 @@ class Engine(EngineCommands):
         wake = False
         for due, kind, key in ctx.scheduled:
             wake = self._scheduler.add(due, kind, key) or wake
-        for pi_key, variables in self._b.calls.finished.items():
-            self._results.resolve(pi_key, variables)
+        finished = dict(self._b.calls.finished)
+        if finished:
+            if self._grouping():
+                # Answer the awaiting callers only once this command's group is committed
+                # (a failed group fails them through _reload).
+                ack = self._group.durable()
+                ack.add_done_callback(partial(self._resolve_when_durable, finished))
+            else:
+                for pi_key, variables in finished.items():
+                    self._results.resolve(pi_key, variables)
         # The command is committed: a failing listener must not make it look failed.
         for job_type in sorted(ctx.jobs_available):
             for listener in list(self._job_listeners):
@@ -260,6 +269,14 @@ class Engine(EngineCommands):
         if wake:
             for fn in list(self._wakeup_listeners):
                 _safely(fn)
+
+    def _resolve_when_durable(
+        self, finished: dict[int, dict[str, Any] | None], ack: asyncio.Future[None]
+    ) -> None:
+        if ack.cancelled() or ack.exception() is not None:
+            return  # not committed: _reload has failed every waiting caller
+        for pi_key, variables in finished.items():
+            self._results.resolve(pi_key, variables)
 
     # --- group commit ------------------------------------------------------------------------
 
@@ -298,12 +315,20 @@ class Engine(EngineCommands):
         the REST API calls it before every read. False if that failed (retried later)."""
         return self._exports.flush()
 
+    def _ensure_loaded(self) -> None:
+        """Retry the reload a failed group commit needs (raises Unavailable while the store is
+        unreachable). Every entry point that reads memory calls it first."""
+        if self._needs_reload:
+            self._reload()
+
     def _reload(self) -> None:
         """After a failed group commit memory is ahead of the store: start again from the
         store, exactly as a restart after a crash would."""
         self._results.fail_all(
             Unavailable("The engine lost uncommitted work; await the result again")
         )
+        # Keys handed out in the lost group are never used again (Zeebe never reuses keys).
+        next_key = self._state.next_key
         self._state.reset()
         self._repo.reset()
         self._scheduler.clear()
@@ -317,15 +342,27 @@ class Engine(EngineCommands):
             raise Unavailable(
                 f"The engine's store is not available ({type(exc).__name__}); retry later"
             ) from exc
+        self._state.keep_keys_from(next_key)
         self._needs_reload = False
         log.warning("engine.reloaded_after_failed_commit", jobs=self._state.count(Job.KIND))
         for fn in list(self._wakeup_listeners):
             _safely(fn)
+        # Waiting workers may have lost the activation of these: tell them again.
+        activatable = {
+            job.type for job in self._state.all(Job) if job.state == JobState.ACTIVATABLE
+        }
+        for job_type in sorted(activatable):
+            for listener in list(self._job_listeners):
+                _safely(listener, job_type)
 
     # --- due work ----------------------------------------------------------------------------
 
     def tick(self) -> int | None:
         """Do all due work now; return ms until the next due work, or None if none."""
+        try:
+            self._ensure_loaded()
+        except Unavailable:
+            return _RELOAD_RETRY_MS
         for _ in range(_MAX_DUE_PER_TICK):
             now = self.clock.now_ms()
             entry = self._scheduler.pop_due(now)
@@ -409,6 +446,7 @@ class Engine(EngineCommands):
     def instance_result(
         self, process_instance_key: int, fetch_variables: Sequence[str] = ()
     ) -> asyncio.Future[ProcessInstanceResult]:
+        self._ensure_loaded()
         early = self._results.take_early(process_instance_key, fetch_variables)
         if early is not None:
             return early

@@ -95,11 +95,11 @@ class GroupCommit:
         if group.empty:
             return
         self._group = _Group()
-        batch = self._rows()
-        batch.records = group.records
-        batch.resources = group.resources
-        batch.deleted_resources = group.deleted_resources
         try:
+            batch = self._rows()
+            batch.records = group.records
+            batch.resources = group.resources
+            batch.deleted_resources = group.deleted_resources
             self._commit(batch)
         except Exception as exc:
             log.exception("engine.group_commit_failed", commands=group.commands)

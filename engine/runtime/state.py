@@ -194,6 +194,11 @@ class State:
         batch.counters = {"next_key": self.next_key, "next_position": self.next_position}
         return batch
 
+    def keep_keys_from(self, next_key: int) -> None:
+        """Never hand out a key below ``next_key`` again (keys of a lost group commit)."""
+        self.next_key = max(self.next_key, next_key)
+        self._saved_counters = (self.next_key, self.next_position)
+
     def committed(self) -> None:
         self._undo.clear()
         self._dirty.clear()
