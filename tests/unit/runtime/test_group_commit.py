@@ -238,3 +238,58 @@ def test_evolve_copies_an_entity_with_changes_and_refuses_unknown_fields() -> No
     )
     with pytest.raises(TypeError, match="no field"):
         evolve(timer, no_such_field=1)
+
+
+async def test_an_awaited_result_is_not_given_when_the_completing_group_fails(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine.deploy([Resource("p.bpmn", ONE_TASK)])
+    key = engine.create_process_instance(bpmn_process_id="p").process_instance_key
+    (job,) = engine.activate_jobs(WORK)
+    await engine.durable()
+    result = engine.instance_result(key)
+    commits = Commits(monkeypatch)
+    commits.fail_next = True
+    engine.complete_job(job.key, {"x": 1})
+    with pytest.raises(Unavailable):
+        await engine.durable()
+    with pytest.raises(Unavailable):
+        await result
+    # the completion was not kept: the job is still activated and can be completed now
+    result = engine.instance_result(key)
+    engine.complete_job(job.key, {"x": 2})
+    await engine.durable()
+    assert (await result).variables == {"x": 2}
+
+
+async def test_an_awaited_result_is_given_once_the_completion_is_committed(
+    engine: Engine,
+) -> None:
+    engine.deploy([Resource("p.bpmn", ONE_TASK)])
+    key = engine.create_process_instance(bpmn_process_id="p").process_instance_key
+    (job,) = engine.activate_jobs(WORK)
+    await engine.durable()
+    result = engine.instance_result(key)
+    engine.complete_job(job.key, {"x": 1})
+    assert not result.done(), "not before the commit"
+    await engine.durable()
+    assert (await result).variables == {"x": 1}
+
+
+async def test_after_a_failed_reload_polling_retries_it(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine.deploy([Resource("p.bpmn", ONE_TASK)])
+    engine.create_process_instance(bpmn_process_id="p")
+    await engine.durable()
+    commits = Commits(monkeypatch)
+    commits.fail_next = True
+    real_load = Store.load_state
+    monkeypatch.setattr(Store, "load_state", lambda store: (_ for _ in ()).throw(OSError("io")))
+    engine.create_process_instance(bpmn_process_id="p")
+    with pytest.raises(Unavailable):
+        await engine.durable()
+    with pytest.raises(Unavailable):
+        engine.activate_jobs(WORK)  # the store is still down
+    monkeypatch.setattr(Store, "load_state", real_load)
+    assert len(engine.activate_jobs(WORK)) == 1, "the poll itself reloaded the engine"
