@@ -115,18 +115,20 @@ class Engine(EngineCommands):
         """Create/migrate the store, take the single-engine lock, load live state, recover."""
         self._store.open()
         try:
-            self._load()
-            self._exports.open(self._state.next_position)
+            counters = self._load()
+            self._exports.open(counters, self._state.next_position)
         except BaseException:
             self._store.close()
             raise
         self._open = True
         log.info("engine.opened", jobs=self._state.count(Job.KIND))
 
-    def _load(self) -> None:
-        """Fill memory from the store: definitions, live state, the due-work schedule."""
+    def _load(self) -> dict[str, int]:
+        """Fill memory from the store: definitions, live state, the due-work schedule; return
+        the stored counters."""
         load_repository(self._repo, self._store.load_resources())
-        self._state.load(self._store.load_state(), self._store.load_counters())
+        counters = self._store.load_counters()
+        self._state.load(self._store.load_state(), counters)
         for job in self._state.all(Job):
             if job.state == JobState.ACTIVATED:
                 self._scheduler.add(job.deadline, "job", job.key)
@@ -136,6 +138,7 @@ class Engine(EngineCommands):
             self._scheduler.add(timer.due_date, "timer", timer.key)
         for message in self._state.all(Message):
             self._scheduler.add(message.deadline, "message", message.key)
+        return counters
 
     def close(self) -> None:
         if self._open:

@@ -39,10 +39,10 @@ class Exports:
         self._exported = 0  # position of the last exported record
         self._from_log = False
 
-    def open(self, next_position: int) -> None:
+    def open(self, counters: dict[str, int], next_position: int) -> None:
         """Read the export position (a new store, or one from before it was kept, has exported
         everything logged so far) and export what was committed but not exported."""
-        exported = self._store.load_counters().get(EXPORTED_POSITION)
+        exported = counters.get(EXPORTED_POSITION)
         if exported is None:
             exported = next_position - 1
             self._store.set_counter(EXPORTED_POSITION, exported)
