@@ -71,7 +71,13 @@ class GroupCommit:
         group.resources.extend(resources)
         group.deleted_resources.extend(deleted_resources)
         if self._scheduled is None:
-            self._scheduled = asyncio.get_running_loop().call_soon(self._flush_soon)
+            loop = asyncio.get_running_loop()
+            self._scheduled = loop.call_soon(self._flush_next_turn, loop)
+
+    def _flush_next_turn(self, loop: asyncio.AbstractEventLoop) -> None:
+        # One more turn: what the commands of this turn scheduled (the job dispatcher
+        # activating the jobs they created) runs first and shares the transaction.
+        self._scheduled = loop.call_soon(self._flush_soon)
 
     def _flush_soon(self) -> None:
         self._scheduled = None

@@ -8,8 +8,9 @@ durable or not at all. Deferred exporters get the committed records later (:meth
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,10 @@ def sqlite_path(url: sqlalchemy.URL) -> Path | None:
     return Path(url.database or "")
 
 
+JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
+"""Bytes of WAL file kept after the log restarts (SQLite truncates it to this)."""
+
+
 def create_sql_engine(
     database_url: str, *, sqlite_synchronous: str = "NORMAL", background_checkpoints: bool = False
 ) -> sqlalchemy.Engine:
@@ -84,8 +89,11 @@ def create_sql_engine(
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA cache_size=-65536")
         if background_checkpoints and path is not None:
             cursor.execute("PRAGMA wal_autocheckpoint=0")
+            # After the log restarts from its beginning, the file shrinks back to this.
+            cursor.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}")
         cursor.close()
 
     return engine
@@ -100,9 +108,11 @@ class Store:
         self._engine: sqlalchemy.Engine | None = None
         self._lock = StoreLock()
         self._prepared: dict[str, Any] | None = None
-        # SQLite file stores: one pooled connection kept for the commits of the hot path.
-        self._raw: Any = None
+        # SQLite file stores: every write goes through one kept connection, so SQLite's page
+        # cache stays warm (another connection's write would make it start cold).
+        self._writer: sqlalchemy.Connection | None = None
         self._checkpointer: Checkpointer | None = None
+        self._sqlite_file = False  # a SQLite file store: commits take the raw connection
 
     @property
     def sql_engine(self) -> sqlalchemy.Engine:
@@ -130,6 +140,7 @@ class Store:
             engine.dispose()
             raise
         self._engine = engine
+        self._sqlite_file = path is not None
         if self._checkpointer is not None:
             self._checkpointer.start()
 
@@ -137,9 +148,9 @@ class Store:
         if self._checkpointer is not None:
             self._checkpointer.stop()
             self._checkpointer = None
-        if self._raw is not None:
-            self._raw.close()  # back to the pool, disposed below
-            self._raw = None
+        if self._writer is not None:
+            self._writer.close()  # back to the pool, disposed below
+            self._writer = None
         self._lock.release()  # before dispose: the lock may hold one of the pool's connections
         if self._engine is not None:
             self._engine.dispose()
@@ -209,15 +220,13 @@ class Store:
 
     def commit(self, batch: WriteBatch, exporters: Sequence[Exporter] = ()) -> None:
         """Write ``batch`` in one transaction, calling each exporter inside it."""
-        if not (exporters or batch.resources or batch.deleted_resources) and sqlite_path(
-            self.sql_engine.url
-        ):
+        if self._sqlite_file and not (exporters or batch.resources or batch.deleted_resources):
             self._commit_sqlite(batch)
             return
         records = batch.records
         statements = self._statements()
         sqlite_fast = self.sql_engine.dialect.name == "sqlite"
-        with self.sql_engine.begin() as connection:
+        with self._begin() as connection:
             self._lock.fence(connection)
             if sqlite_fast:
                 sqlite_writes.write_batch(connection.exec_driver_sql, batch)
@@ -281,17 +290,33 @@ class Store:
                 for exporter in exporters:
                     exporter.export(connection, records)
 
+    def _writer_connection(self) -> sqlalchemy.Connection:
+        if self._writer is None:
+            self._writer = self.sql_engine.connect()
+        return self._writer
+
+    @contextlib.contextmanager
+    def _begin(self) -> Iterator[sqlalchemy.Connection]:
+        """A write transaction: on the kept connection of a SQLite file, else a pooled one."""
+        if not self._sqlite_file:
+            with self.sql_engine.begin() as connection:
+                yield connection
+            return
+        connection = self._writer_connection()
+        with connection.begin():
+            yield connection
+
     def _commit_sqlite(self, batch: WriteBatch) -> None:
         """The commit of a step on a SQLite file, on the driver's connection (kept open)."""
-        if self._raw is None:
-            self._raw = self.sql_engine.raw_connection()
-        connection = self._raw.driver_connection
+        connection: Any = self._writer_connection().connection.driver_connection
         try:
             sqlite_writes.write_batch(connection.executemany, batch)
             connection.commit()
         except BaseException:
             connection.rollback()
             raise
+        if self._checkpointer is not None:
+            self._checkpointer.finish_on(connection)
 
     def export(self, records: Sequence[Record], exporters: Sequence[Exporter]) -> None:
         """Hand committed ``records`` to ``exporters`` in a transaction of their own, and note
@@ -299,7 +324,7 @@ class Store:
         if not records or not exporters:
             return
         statements = self._statements()
-        with self.sql_engine.begin() as connection:
+        with self._begin() as connection:
             self._lock.fence(connection)
             for exporter in exporters:
                 exporter.export(connection, records)
@@ -310,7 +335,7 @@ class Store:
 
     def set_counter(self, name: str, value: int) -> None:
         """Write one ``engine_meta`` counter in a transaction of its own."""
-        with self.sql_engine.begin() as connection:
+        with self._begin() as connection:
             self._lock.fence(connection)
             connection.execute(self._statements()["upsert_meta"], [{"name": name, "value": value}])
 

@@ -17,9 +17,12 @@ from wenping.settings import EngineSettings
 class _Idle:
     """Stands in for the store's own checkpointer, so the test decides when one runs."""
 
+    restart_wanted = False
+
     def __init__(self, path: Path) -> None: ...
     def start(self) -> None: ...
     def stop(self) -> None: ...
+    def finish_on(self, connection: object) -> None: ...
 
 
 def test_the_store_checkpoints_its_log_in_the_background(
@@ -41,5 +44,31 @@ def test_the_store_checkpoints_its_log_in_the_background(
         checkpointer.start()
         checkpointer.stop()
         assert db.stat().st_size > before + 4096 * 10, "the log was copied into the database"
+    finally:
+        engine.close()
+
+
+def test_under_steady_commits_the_log_restarts_instead_of_growing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite starts the log again only when a write begins with every frame copied; commits
+    # that never pause would keep a background checkpoint one step behind for ever.
+    monkeypatch.setattr("engine.store.checkpoint.INTERVAL_S", 0.005)
+    monkeypatch.setattr("engine.store.checkpoint.CATCH_UP_S", 0.001)
+    monkeypatch.setattr("engine.store.checkpoint.RESTART_FRAMES", 200)
+    monkeypatch.setattr("engine.store.store.JOURNAL_SIZE_LIMIT", 0)
+    db = tmp_path / "engine.db"
+    engine = Engine(EngineSettings(database_url=f"sqlite:///{db}"), clock=ControlledClock())
+    engine.open()
+    try:
+        engine.deploy([Resource("p.bpmn", ONE_TASK)])
+        wal = Path(f"{db}-wal")
+        sizes = []
+        for _ in range(1500):  # each commit appends several pages: ~30 MB of log in all
+            engine.create_process_instance(bpmn_process_id="p")
+            sizes.append(wal.stat().st_size)
+        # With restarts the file is truncated back (journal_size_limit 0 here) and stays
+        # near RESTART_FRAMES pages; without them it would hold every page ever written.
+        assert max(sizes[750:]) < 4096 * 2_000, f"the log grew to {max(sizes) // 4096} pages"
     finally:
         engine.close()
