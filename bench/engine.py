@@ -8,7 +8,8 @@
     change in the machine's load during the run does not decide the ratio;
 (c) create→complete latency p50/p99 of a one-task process with an idle worker;
 (d) drain rate of a backlog vs the steady rate (b); plus pyzeebe's default settings for contrast;
-(e) per-step cost at 20 vs 400 completed elements, and at 1,000 vs 100,000 stored instances.
+(e) per-step cost at 20 vs 400 completed elements, and at 1,000 vs 100,000 stored instances;
+    each pair is measured alternately (two engines for the stores), commit included.
 """
 
 from __future__ import annotations
@@ -213,66 +214,88 @@ async def engine_rates(args: Any) -> dict[str, float]:
     return out
 
 
-def step_costs(h: EngineHarness, args: Any) -> dict[str, float]:
-    """Per-step costs measured on the engine thread, through EngineApi (no gRPC)."""
-    h.call(lambda e: e.deploy([Resource("loop.bpmn", models.loop("Process_Loop", "bench-step"))]))
-    h.call(lambda e: e.deploy([Resource("one.bpmn", models.one_task("Process_One", "bench-one"))]))
-    h.call(lambda e: e.deploy([Resource("empty.bpmn", models.empty("Process_Empty"))]))
-    request = JobActivationRequest("bench-step", "bench", 60_000, 1)
+def step(engine: Any, request: JobActivationRequest, variables: dict[str, Any]) -> float:
+    """One step, timed on the engine thread: activate a job, complete it, commit (the search
+    tables are updated later, in batches, and are not part of a step)."""
+    t0 = time.perf_counter()
+    (job,) = engine.activate_jobs(request)
+    engine.complete_job(job.key, variables)
+    engine.flush()
+    return time.perf_counter() - t0
 
-    def steps(engine: Any, n: int) -> list[float]:
-        out = []
-        for _ in range(n):
-            t0 = time.perf_counter()
-            (job,) = engine.activate_jobs(request)
-            engine.complete_job(job.key, {"more": True})
-            out.append(time.perf_counter() - t0)
+
+def element_costs(h: EngineHarness, samples: int) -> tuple[float, float]:
+    """Median step of instances with ~20 vs ~400 completed elements, measured alternately (so a
+    change in the machine's speed meanwhile affects both alike)."""
+    h.call(lambda e: e.deploy([Resource("s.bpmn", models.loop("Process_Small", "bench-small"))]))
+    h.call(lambda e: e.deploy([Resource("l.bpmn", models.loop("Process_Large", "bench-large"))]))
+    small = JobActivationRequest("bench-small", "bench", 60_000, 1)
+    large = JobActivationRequest("bench-large", "bench", 60_000, 1)
+    more = {"more": True}
+
+    def prepare(engine: Any) -> None:
+        # Each step completes the task and both gateways: three elements.
+        engine.create_process_instance(bpmn_process_id="Process_Large", variables=more)
+        for _ in range(133):
+            step(engine, large, more)
+        for _ in range(samples):
+            engine.create_process_instance(bpmn_process_id="Process_Small", variables=more)
+        for _ in range(6 * samples):  # round-robin over the small instances: six steps each
+            step(engine, small, more)
+
+    def measure(engine: Any) -> tuple[list[float], list[float]]:
+        out: tuple[list[float], list[float]] = ([], [])
+        for _ in range(samples):
+            out[0].append(step(engine, small, more))
+            out[1].append(step(engine, large, more))
         return out
 
-    out: dict[str, float] = {}
-    h.call(
-        lambda e: e.create_process_instance(
-            bpmn_process_id="Process_Loop", variables={"more": True}
-        )
-    )
-    # Each round completes the task and both gateways: three elements.
-    small = h.call(lambda e: steps(e, 9))[-7:]  # around 20 completed elements
-    h.call(lambda e: steps(e, 123), timeout_s=300)
-    large = h.call(lambda e: steps(e, 7))  # around 400 completed elements
-    out["elements_20"] = statistics.median(small) * 1000
-    out["elements_400"] = statistics.median(large) * 1000
+    h.call(prepare, timeout_s=300)
+    at_20, at_400 = h.call(measure, timeout_s=300)
+    return statistics.median(at_20) * 1000, statistics.median(at_400) * 1000
 
+
+def stored_costs(small: EngineHarness, large: EngineHarness, stored: int) -> tuple[float, float]:
+    """Median create+activate+complete of a one-task instance on a store holding 1,000 vs
+    ``stored`` instances: two engines, measured in alternating batches."""
     one = JobActivationRequest("bench-one", "bench", 60_000, 1)
+    for h in (small, large):
+        h.call(
+            lambda e: e.deploy([Resource("one.bpmn", models.one_task("Process_One", "bench-one"))])
+        )
+        h.call(lambda e: e.deploy([Resource("empty.bpmn", models.empty("Process_Empty"))]))
+
+    def fill(h: EngineHarness, total: int) -> None:
+        done = 0
+        while done < total:
+            batch = min(2000, total - done)
+
+            def create(engine: Any, n: int = batch) -> None:
+                for _ in range(n):
+                    engine.create_process_instance(bpmn_process_id="Process_Empty")
+                engine.flush()
+
+            h.call(create, timeout_s=300)
+            h.call(lambda e: e.flush_exports(), timeout_s=300)
+            done += batch
 
     def instances(engine: Any, n: int) -> list[float]:
         out = []
         for _ in range(n):
             t0 = time.perf_counter()
             engine.create_process_instance(bpmn_process_id="Process_One")
-            (job,) = engine.activate_jobs(one)
-            engine.complete_job(job.key, {})
-            out.append(time.perf_counter() - t0)
+            engine.flush()
+            out.append(step(engine, one, {}) + time.perf_counter() - t0)
         return out
 
-    def fill(total: int) -> None:
-        done = 0
-        while done < total:
-            batch = min(2000, total - done)
-            h.call(
-                lambda e, b=batch: [  # type: ignore[misc]
-                    e.create_process_instance(bpmn_process_id="Process_Empty") for _ in range(b)
-                ],
-                timeout_s=300,
-            )
-            done += batch
-
-    fill(1000)
-    out["stored_small"] = statistics.median(h.call(lambda e: instances(e, 200), timeout_s=300))
-    out["stored_small"] *= 1000
-    fill(args.stored - 1000)
-    out["stored_large"] = statistics.median(h.call(lambda e: instances(e, 200), timeout_s=300))
-    out["stored_large"] *= 1000
-    return out
+    fill(small, 1000)
+    fill(large, stored)
+    at_small: list[float] = []
+    at_large: list[float] = []
+    for _ in range(10):
+        at_small += small.call(lambda e: instances(e, 20), timeout_s=300)
+        at_large += large.call(lambda e: instances(e, 20), timeout_s=300)
+    return statistics.median(at_small) * 1000, statistics.median(at_large) * 1000
 
 
 def row(name: str, value: str, target: str, ratio: float | None, ok: bool | None) -> str:
@@ -288,6 +311,7 @@ async def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--backlog", type=int, default=5000)
     parser.add_argument("--stored", type=int, default=100_000)
     parser.add_argument("--latency-samples", type=int, default=300)
+    parser.add_argument("--step-samples", type=int, default=40, help="(e) samples per size")
     parser.add_argument("--default-window", type=float, default=12.0)
     args = parser.parse_args(argv)
     configure_logging(level="WARNING")
@@ -299,13 +323,21 @@ async def main(argv: Sequence[str] | None = None) -> None:
     rates = await engine_rates(args)
     base = rates["base"]
     log(f"    {rates}")
+    costs: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        h = EngineHarness(Path(tmp), enable_rest=False)
+        log(f"(e) per-step costs in-process (filling {args.stored:,} instances) …")
+        h = EngineHarness(Path(tmp) / "elements", enable_rest=False)
         try:
-            log(f"(e) per-step costs in-process (filling {args.stored:,} instances) …")
-            costs = step_costs(h, args)
+            costs["elements_20"], costs["elements_400"] = element_costs(h, args.step_samples)
         finally:
             h.stop()
+        small = EngineHarness(Path(tmp) / "small", enable_rest=False)
+        large = EngineHarness(Path(tmp) / "large", enable_rest=False)
+        try:
+            costs["stored_small"], costs["stored_large"] = stored_costs(small, large, args.stored)
+        finally:
+            small.stop()
+            large.stop()
 
     lines = [
         f"{'measure':<46} {'value':>14} {'target':>12} {'ratio':>8}",

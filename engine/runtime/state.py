@@ -86,6 +86,9 @@ class State:
         self._dirty: dict[tuple[Kind, int], Entity | None] = {}
         # Changes of sealed commands that are not committed yet (group commit).
         self._group_dirty: dict[tuple[Kind, int], Entity | None] = {}
+        # Rows created since the last batch was taken: not in the store, so deleting one of
+        # them writes nothing (most elements start and end within one command).
+        self._fresh: set[tuple[Kind, int]] = set()
         self.next_key = FIRST_KEY
         self.next_position = 1
         self._saved_counters = (self.next_key, self.next_position)
@@ -136,6 +139,8 @@ class State:
         self._undo.append((kind, entity.key, old))
         self._set(kind, entity.key, old, entity)
         self._dirty[(kind, entity.key)] = entity
+        if old is None:
+            self._fresh.add((kind, entity.key))
 
     def delete(self, entity: Entity) -> None:
         kind = entity.KIND
@@ -186,9 +191,11 @@ class State:
 
     def _batch_of(self, dirty: dict[tuple[Kind, int], Entity | None]) -> WriteBatch:
         batch = WriteBatch()
+        fresh, self._fresh = self._fresh, set()
         for (kind, key), entity in dirty.items():
             if entity is None:
-                batch.delete(kind.value, key)
+                if (kind, key) not in fresh:
+                    batch.delete(kind.value, key)
             else:
                 batch.put(StateRow(kind.value, key, entity.process_instance_key, entity.to_json()))
         batch.counters = {"next_key": self.next_key, "next_position": self.next_position}
