@@ -1,5 +1,9 @@
 """Variable scopes, propagation and input/output mappings (Zeebe's rules)."""
 
+import json
+
+import pytest
+
 from .support import END, START, Harness, bpmn, chain, service
 
 
@@ -99,3 +103,24 @@ def test_nested_output_target_merges_into_the_existing_context(h: Harness) -> No
     pi = h.start(risk={"score": 80})
     h.engine.complete_job(h.job("work").key, {"level": "high"})
     assert h.variables(pi)["risk"] == {"score": 80, "level": "high"}
+
+
+def test_a_value_stored_in_an_older_float_spelling_is_not_updated_by_itself(
+    h: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Releases before orjson stored 1e-07 and 1e+16; setting the same numbers again must not
+    # write VARIABLE UPDATED records (a listener would see changes that are none).
+    h.deploy(_mapped())
+    monkeypatch.setattr(
+        "engine.runtime.variables.json_dumps", lambda v: json.dumps(v, separators=(",", ":"))
+    )
+    pi = h.start(tiny=1e-07, huge=1e16, other=0.5)
+    monkeypatch.undo()
+    h.engine.complete_job(h.job("work").key, {"tiny": 1e-07, "huge": 1e16, "other": 0.25})
+    updated = [
+        r.value["name"]
+        for r in h.records(pi)
+        if r.value_type == "VARIABLE" and r.intent == "UPDATED"
+    ]
+    assert updated == ["other"]
+    assert h.variables(pi) == {"tiny": 1e-07, "huge": 1e16, "other": 0.25}
