@@ -17,9 +17,8 @@ from workers.codes import Stance
 from workers.db import SCHEMA_VERSION, SchemaVersion, connect, create_schema, make_engine
 from workers.filings import service as filings
 from workers.filings.models import Filing
-from workers.inputs import MAX_COUNT
 from workers.items import service as items
-from workers.items.models import Item, ItemCreate
+from workers.items.models import MAX_HOUSEHOLDS, Item, ItemCreate
 from workers.ledger.models import LedgerEntry
 from workers.stakeholders import service as stakeholders
 from workers.stakeholders.models import HouseholdRow
@@ -169,25 +168,25 @@ def test_postgres_returns_aware_timestamps(pg_url: str) -> None:
     assert kind == "timestamp with time zone"
 
 
-def test_affected_households_beyond_a_32_bit_integer_are_refused_by_validation(
+def test_affected_households_beyond_the_form_limit_are_refused_by_validation(
     pg_url: str,
 ) -> None:
-    """item.affected_households is INTEGER: a bigger count is refused naming the field (not
-    failed in PostgreSQL with NumericValueOutOfRange); the largest allowed one is stored."""
+    """More households than the registration form allows are refused naming the field (never
+    stored, never failed in PostgreSQL); the largest allowed count is stored."""
     variables = {
         "itemName": "大型搬迁项目",
         "itemType": "project",
         "jurisdiction": "白银区",
         "responsibleUnit": "白银区住房和城乡建设局",
-        "affectedHouseholds": MAX_COUNT + 1,
+        "affectedHouseholds": MAX_HOUSEHOLDS + 1,
     }
     with pytest.raises(InvalidVariables) as refused:
         parse(ItemCreate, variables)
     assert [p["field"] for p in refused.value.problems] == ["affectedHouseholds"]
     factory = connect(pg_url)
-    data = parse(ItemCreate, variables | {"affectedHouseholds": MAX_COUNT})
+    data = parse(ItemCreate, variables | {"affectedHouseholds": MAX_HOUSEHOLDS})
     with factory() as session, session.begin():
         item = items.register(session=session, data=data, process_instance_key=None)
     with factory() as session:
         stored = session.get(Item, item.id)
-        assert stored is not None and stored.affected_households == MAX_COUNT
+        assert stored is not None and stored.affected_households == MAX_HOUSEHOLDS

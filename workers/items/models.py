@@ -23,7 +23,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workers.codes import JURISDICTIONS, ItemType
 from workers.db import Base, utcnow
-from workers.inputs import MAX_COUNT, InputModel
+from workers.inputs import InputModel
+
+MAX_HOUSEHOLDS = 10_000_000
+"""Most households one item may affect: the registration form's limit, enforced here as well so
+that a client bypassing the form cannot store what staff could not enter (Baiyin has ~0.5 M)."""
 
 
 class ItemStatus(StrEnum):
@@ -127,7 +131,7 @@ class ItemCreate(InputModel):
     contact_person: str = Field(default="", alias="contactPerson", max_length=50)
     contact_phone: str = Field(default="", alias="contactPhone", pattern=_PHONE + "|^$")
     description: str = Field(default="", alias="description", max_length=4000)
-    affected_households: int = Field(default=0, alias="affectedHouseholds", ge=0, le=MAX_COUNT)
+    affected_households: int = Field(default=0, alias="affectedHouseholds", ge=0, le=MAX_HOUSEHOLDS)
     sensitive: bool = Field(default=False, alias="sensitive")
     especially_major: bool = Field(default=False, alias="especiallyMajor")
     assessment_track: str | None = Field(default=None, alias="assessmentTrack")

@@ -90,6 +90,19 @@ def test_registration_form_collects_what_the_register_worker_requires() -> None:
     assert {"affectedHouseholds", "involvesLandTaking", "nimbyFacility", "especiallyMajor"} <= keys
 
 
+def test_registration_form_and_register_worker_allow_the_same_household_counts() -> None:
+    """The worker refuses what the form would refuse, so a client bypassing the form cannot
+    store a count staff could not enter."""
+    from workers.items.models import MAX_HOUSEHOLDS
+
+    (field,) = [
+        c
+        for c in _inputs(load_form(FORMS_DIR / "form-item-registration.form"))
+        if c["key"] == "affectedHouseholds"
+    ]
+    assert (field["validate"]["min"], field["validate"]["max"]) == (0, MAX_HOUSEHOLDS)
+
+
 def test_risk_register_collects_each_risk_point() -> None:
     form = load_form(FORMS_DIR / "form-risk-register.form")
     lists = [c for c in form_components(form) if c["type"] == "dynamiclist"]

@@ -43,3 +43,21 @@ def test_a_head_count_beyond_the_database_limit_is_invalid_input_not_a_database_
         parse(ItemCreate, item)
     assert [p["field"] for p in caught.value.problems] == ["affectedHouseholds"]
     assert "3000000000" not in str(caught.value)
+
+
+def test_more_households_than_the_form_allows_are_refused_in_chinese() -> None:
+    item = {
+        "itemName": "城北棚户区改造项目",
+        "itemType": "project",
+        "jurisdiction": "白银区",
+        "responsibleUnit": "白银区住房和城乡建设局",
+        "affectedHouseholds": 10_000_001,
+    }
+    with pytest.raises(InvalidVariables) as caught:
+        parse(ItemCreate, item)
+    assert {p["field"]: p["message"] for p in caught.value.problems} == {
+        "affectedHouseholds": "应不大于10000000"
+    }
+    assert parse(ItemCreate, item | {"affectedHouseholds": 10_000_000}).affected_households == (
+        10_000_000
+    )
