@@ -285,7 +285,8 @@ def stored_costs(small: EngineHarness, large: EngineHarness, stored: int) -> tup
             t0 = time.perf_counter()
             engine.create_process_instance(bpmn_process_id="Process_One")
             engine.flush()
-            out.append(step(engine, one, {}) + time.perf_counter() - t0)
+            step(engine, one, {})
+            out.append(time.perf_counter() - t0)
         return out
 
     fill(small, 1000)

@@ -260,6 +260,7 @@ def _same_document(stored: str, text: str) -> bool:
     if "e-0" not in stored and "e+" not in stored:
         return False
     try:
-        return json_dumps(jsontext.loads(stored)) == text
+        # Strict: a stored NaN (which orjson would write as null) is a change, not a spelling.
+        return json_dumps(jsontext.loads_strict(stored)) == text
     except ValueError:
         return False

@@ -65,6 +65,22 @@ class Checkpointer:
         except sqlite3.Error as exc:
             log.warning("store.checkpoint_failed", error=type(exc).__name__)
 
+    def checkpoint(self, connection: sqlite3.Connection) -> bool:
+        """One background pass on this thread's ``connection``; True while the log is long
+        (the next pass follows after :data:`CATCH_UP_S`)."""
+        try:
+            (busy, frames, copied) = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        except sqlite3.Error as exc:  # e.g. the disk is full: the log just grows
+            log.warning("store.checkpoint_failed", error=type(exc).__name__)
+            return False
+        long_log = bool(frames > RESTART_FRAMES)
+        # Only when this pass copied everything it saw: then the writer's last checkpoint has
+        # just the frames of the last few milliseconds to copy. (A reader holding an old
+        # snapshot, e.g. a backup, keeps frames uncopied; the writer must not then copy the
+        # whole backlog itself.)
+        self.restart_wanted = long_log and busy == 0 and copied == frames
+        return long_log
+
     def _run(self) -> None:
         connection = sqlite3.connect(self._path, check_same_thread=False)
         try:
@@ -72,17 +88,10 @@ class Checkpointer:
             interval = self._interval_s
             while True:
                 stopping = self._stop.wait(interval)
-                try:
-                    (_busy, frames, _copied) = connection.execute(
-                        "PRAGMA wal_checkpoint(PASSIVE)"
-                    ).fetchone()
-                except sqlite3.Error as exc:  # e.g. the disk is full: the log just grows
-                    log.warning("store.checkpoint_failed", error=type(exc).__name__)
-                    frames = 0
+                long_log = self.checkpoint(connection)
                 if stopping:
+                    self.restart_wanted = False
                     return
-                long_log = frames > RESTART_FRAMES
-                self.restart_wanted = long_log
                 interval = CATCH_UP_S if long_log else self._interval_s
         finally:
             connection.close()

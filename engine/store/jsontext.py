@@ -25,6 +25,12 @@ def loads(text: str | bytes) -> Any:
         return json.loads(text)
 
 
+def loads_strict(text: str | bytes) -> Any:
+    """Parse JSON text with orjson only: NaN, Infinity and integers beyond 64 bits raise
+    ``ValueError`` instead of being read in the standard library's spelling."""
+    return orjson.loads(text)
+
+
 def dumps(value: Any) -> str:
     """``value`` as compact JSON text."""
     try:

@@ -54,6 +54,9 @@ def sqlite_path(url: sqlalchemy.URL) -> Path | None:
     return Path(url.database or "")
 
 
+WRITER_CACHE_KIB = 64 * 1024
+"""SQLite page cache of the writing connection, in KiB."""
+
 JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
 """Bytes of WAL file kept after the log restarts (SQLite truncates it to this)."""
 
@@ -89,7 +92,6 @@ def create_sql_engine(
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.execute("PRAGMA cache_size=-65536")
         if background_checkpoints and path is not None:
             cursor.execute("PRAGMA wal_autocheckpoint=0")
             # After the log restarts from its beginning, the file shrinks back to this.
@@ -293,6 +295,10 @@ class Store:
     def _writer_connection(self) -> sqlalchemy.Connection:
         if self._writer is None:
             self._writer = self.sql_engine.connect()
+            # A large page cache for the one connection that writes every step (pooled
+            # readers keep SQLite's default, so idle connections hold little memory).
+            self._writer.exec_driver_sql(f"PRAGMA cache_size=-{WRITER_CACHE_KIB}")
+            self._writer.commit()
         return self._writer
 
     @contextlib.contextmanager

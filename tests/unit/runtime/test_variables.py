@@ -124,3 +124,19 @@ def test_a_value_stored_in_an_older_float_spelling_is_not_updated_by_itself(
     ]
     assert updated == ["other"]
     assert h.variables(pi) == {"tiny": 1e-07, "huge": 1e16, "other": 0.25}
+
+
+def test_a_stored_nan_set_to_null_is_an_update(h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Older releases could store NaN (a client's JSON may carry it); null is another value.
+    h.deploy(_mapped())
+    monkeypatch.setattr("engine.runtime.variables.json_dumps", lambda v: json.dumps(v))
+    pi = h.start(readings=[float("nan"), 1e-07])
+    monkeypatch.undo()
+    h.engine.complete_job(h.job("work").key, {"readings": [None, 1e-07]})
+    updated = [
+        r.value["name"]
+        for r in h.records(pi)
+        if r.value_type == "VARIABLE" and r.intent == "UPDATED"
+    ]
+    assert updated == ["readings"]
+    assert h.variables(pi) == {"readings": [None, 1e-07]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,37 @@ def test_under_steady_commits_the_log_restarts_instead_of_growing(
         assert max(sizes[750:]) < 4096 * 2_000, f"the log grew to {max(sizes) // 4096} pages"
     finally:
         engine.close()
+
+
+def test_the_writer_is_asked_to_finish_only_what_the_background_pass_could_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A reader holding an old snapshot (a backup, a history query) keeps frames uncopied; the
+    # engine's own thread must not then copy that whole backlog between two commits.
+    monkeypatch.setattr("engine.store.checkpoint.RESTART_FRAMES", 10)
+    db = tmp_path / "log.db"
+    writer = sqlite3.connect(db, isolation_level=None)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    writer.execute("CREATE TABLE t (x BLOB)")
+    reader = sqlite3.connect(db, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM t").fetchone()  # pins the log as it is now
+    for _ in range(50):
+        writer.execute("INSERT INTO t VALUES (randomblob(3000))")
+    checkpointer = Checkpointer(db)
+    background = sqlite3.connect(db)
+    try:
+        assert checkpointer.checkpoint(background), "the log is long"
+        assert not checkpointer.restart_wanted, "frames were left uncopied"
+        reader.execute("COMMIT")
+        assert checkpointer.checkpoint(background)
+        assert checkpointer.restart_wanted, "everything copied: the writer finishes the rest"
+        checkpointer.finish_on(writer)
+        assert not checkpointer.restart_wanted
+        writer.execute("INSERT INTO t VALUES (1)")  # starts the log from its beginning
+        assert writer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1] < 10
+    finally:
+        background.close()
+        reader.close()
+        writer.close()
