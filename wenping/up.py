@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,12 +32,20 @@ def _spawn(name: str, args: Sequence[str], env: dict[str, str]) -> subprocess.Po
     return subprocess.Popen([sys.executable, "-m", "wenping.cli", *args], env=env)
 
 
-async def _wait_for_gateway(address: str, proc: subprocess.Popen[bytes]) -> None:
+class _Stopped(Exception):
+    """Ctrl-C (or SIGTERM) arrived while starting."""
+
+
+async def _wait_for_gateway(
+    address: str, proc: subprocess.Popen[bytes], stop: threading.Event
+) -> None:
     """Poll Topology until the engine answers; fail fast if the engine process ended."""
     from pyzeebe import ZeebeClient, create_insecure_channel
 
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
     while True:
+        if stop.is_set():
+            raise _Stopped
         if proc.poll() is not None:
             raise RuntimeError(f"the engine exited with code {proc.returncode}")
         channel = create_insecure_channel(grpc_address=address)
@@ -66,14 +75,32 @@ def _web_url() -> str:
 
 def run_up(settings: Settings) -> int:
     """Run engine, deployment, workers and web app until Ctrl-C or until one of them ends."""
+    # Ctrl-C and SIGTERM set a flag instead of raising KeyboardInterrupt wherever the main
+    # thread happens to be: raised inside Popen.poll() it can leave the Popen's internal lock
+    # held, and the final wait() then hangs for ever.
+    stop = threading.Event()
+    previous = {
+        signum: signal.signal(signum, lambda *_: stop.set())
+        for signum in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        return _run(settings, stop)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _run(settings: Settings, stop: threading.Event) -> int:
     Path("var").mkdir(exist_ok=True)
     env = dict(os.environ)
     procs: dict[str, subprocess.Popen[bytes]] = {}
     procs["engine"] = _spawn("engine", ["engine", "run"], env)
     try:
-        asyncio.run(_wait_for_gateway(settings.workers.zeebe_address, procs["engine"]))
+        asyncio.run(_wait_for_gateway(settings.workers.zeebe_address, procs["engine"], stop))
         files = model_files(settings.models_dir)
         asyncio.run(deploy_files(settings.workers.zeebe_address, files))
+        if stop.is_set():
+            return 0
         procs["worker"] = _spawn("worker", ["worker"], env)
         procs["web"] = _spawn("web", ["web"], env)
         sys.stderr.write(
@@ -82,13 +109,13 @@ def run_up(settings: Settings) -> int:
             f"http://{settings.engine.rest_host}:{settings.engine.rest_port}/v2, "
             f"web {_web_url()} (Ctrl-C 停止)\n"
         )
-        while True:
+        while not stop.wait(0.5):
             for name, proc in procs.items():
                 if proc.poll() is not None:
                     log.error("part ended", part=name, exit_code=proc.returncode)
                     return proc.returncode or 1
-            time.sleep(0.5)
-    except KeyboardInterrupt:
+        return 0
+    except _Stopped:
         return 0
     except RuntimeError as exc:
         log.error("start-up failed", reason=str(exc))

@@ -63,9 +63,10 @@ def optional_variables(text: str, field: str) -> api.JsonDict | None:
 def tenant(tenant_id: str, field: str = "tenantId") -> str:
     """The embedded engine runs as Zeebe does with multi-tenancy disabled: only ``<default>``.
 
-    An empty id means the default tenant; any other id is refused, as Zeebe's gateway refuses it.
+    A blank id means the default tenant; any other id is refused, as Zeebe's gateway refuses it
+    (RequestMapper.ensureTenantIdSet).
     """
-    if tenant_id in ("", DEFAULT_TENANT):
+    if not tenant_id.strip() or tenant_id == DEFAULT_TENANT:
         return DEFAULT_TENANT
     raise InvalidArgument(
         f"Expected to handle the request with tenant identifier '{tenant_id}' ('{field}'), "

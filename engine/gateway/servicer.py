@@ -285,7 +285,13 @@ class GatewayServicer(pb_grpc.GatewayServicer):
     async def UpdateJobRetries(
         self, request: pb.UpdateJobRetriesRequest, context: Any
     ) -> pb.UpdateJobRetriesResponse:
-        convert.require_positive(request.retries, "retries", "the job's retries")
+        if request.retries < 1:
+            # Zeebe's engine text (JobUpdateBehaviour); Zeebe checks this after looking the job
+            # up, so an unknown job with retries < 1 is NOT_FOUND there.
+            raise InvalidArgument(
+                f"Expected to update retries for job with key '{request.jobKey}' with a positive "
+                f"amount of retries, but the amount given was '{request.retries}'"
+            )
         self._engine.update_job_retries(request.jobKey, request.retries)
         return pb.UpdateJobRetriesResponse()
 

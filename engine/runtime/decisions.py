@@ -111,8 +111,8 @@ class Decisions:
             by_key = self.ctx.repo.decisions.get(decision_key)
             if by_key is None:
                 raise NotFound(
-                    f"Expected to evaluate decision with key '{decision_key}', but no such "
-                    "decision was found"
+                    f"Expected to evaluate decision '{decision_key}', but no decision found for "
+                    f"key '{decision_key}'"
                 )
             decision = by_key
         else:

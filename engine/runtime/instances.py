@@ -183,7 +183,7 @@ class Instances:
                 for e in self.ctx.state.all(ElementInstance)
             ):
                 raise FailedPrecondition(
-                    f"Expected to delete resource with key '{key}' but there are still running "
+                    f"Expected to delete resource with key `{key}` but there are still running "
                     f"instances of process '{definition.bpmn_process_id}'"
                 )
             ids = [("process", definition.bpmn_process_id, definition.tenant_id, key)]

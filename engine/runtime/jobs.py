@@ -34,6 +34,14 @@ class Jobs:
             raise NotFound(f"Expected to {verb} job with key '{key}', but no such job was found")
         return job
 
+    def _wrong_state(self, job: Job, verb: str) -> FailedPrecondition:
+        """Zeebe's INVALID_STATE rejection (JobCommandPreconditionChecker); Zeebe has no state
+        of its own for a retry back-off: such a job is in state FAILED."""
+        state = JobState.FAILED if job.state == JobState.BACKOFF else job.state
+        return FailedPrecondition(
+            f"Expected to {verb} job with key '{job.key}', but it is in state '{state}'"
+        )
+
     def value(self, job: Job, **extra: Any) -> JsonDict:
         """The JOB record value (Zeebe's JobRecordValue)."""
         value: JsonDict = {
@@ -194,9 +202,7 @@ class Jobs:
     def complete(self, key: int, variables: JsonDict) -> None:
         job = self.get(key, "complete")
         if job.state not in (JobState.ACTIVATABLE, JobState.ACTIVATED):
-            raise FailedPrecondition(
-                f"Expected to complete job with key '{key}', but it is in state '{job.state}'"
-            )
+            raise self._wrong_state(job, "complete")
         self._write(job, "COMPLETED", variables=variables)
         self.remove(job)
         instance = self.b.bpmn.get(job.element_instance_key)
@@ -214,9 +220,7 @@ class Jobs:
     ) -> None:
         job = self.get(key, "fail")
         if job.state not in (JobState.ACTIVATABLE, JobState.ACTIVATED):
-            raise FailedPrecondition(
-                f"Expected to fail job with key '{key}', but it is in state '{job.state}'"
-            )
+            raise self._wrong_state(job, "fail")
         if variables:
             self.b.vars.set_local_document(job.element_instance_key, variables)
         if retries > 0 and retry_backoff_ms > 0:
@@ -255,10 +259,7 @@ class Jobs:
     ) -> None:
         job = self.get(key, "throw an error for")
         if job.state not in (JobState.ACTIVATABLE, JobState.ACTIVATED):
-            raise FailedPrecondition(
-                f"Expected to throw an error for job with key '{key}', but it is in state "
-                f"'{job.state}'"
-            )
+            raise self._wrong_state(job, "throw an error for")
         job = evolve(
             job, state=JobState.ERROR_THROWN, error_code=error_code, error_message=error_message
         )
@@ -288,18 +289,19 @@ class Jobs:
         )
 
     def update_retries(self, key: int, retries: int) -> None:
-        job = self.get(key, "update retries of")
+        # Zeebe's texts (JobUpdateBehaviour): the job is looked up before the retries are checked.
+        job = self.get(key, "update")
         if retries < 1:
             raise InvalidArgument(
-                f"Expected to update retries of job with key '{key}' to a positive number, "
-                f"but was {retries}"
+                f"Expected to update retries for job with key '{key}' with a positive amount of "
+                f"retries, but the amount given was '{retries}'"
             )
         job = evolve(job, retries=retries)
         self.ctx.state.put(job)
         self._write(job, "RETRIES_UPDATED")
 
     def update_timeout(self, key: int, timeout_ms: int) -> None:
-        job = self.get(key, "update timeout of")
+        job = self.get(key, "update")
         if job.state != JobState.ACTIVATED:
             raise FailedPrecondition(
                 f"Expected to update the timeout of job with key '{key}', but it is not active"
