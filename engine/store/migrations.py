@@ -37,7 +37,23 @@ def _v2_unbounded_resource_ids(connection: Connection) -> None:
         )
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1_initial, _v2_unbounded_resource_ids)
+def _v3_fewer_indexes_per_step(connection: Connection) -> None:
+    # Every step wrote each of these indexes, for nothing: live state is never read by
+    # instance (it is loaded whole), and only call-activity children have a parent instance.
+    # IF EXISTS: stores created since this release never had them in this form.
+    connection.exec_driver_sql("DROP INDEX IF EXISTS ix_engine_state_pi")
+    connection.exec_driver_sql("DROP INDEX IF EXISTS ix_engine_records_parent_pi")
+    connection.exec_driver_sql(
+        "CREATE INDEX ix_engine_records_parent_pi ON engine_records "
+        "(parent_process_instance_key) WHERE parent_process_instance_key > 0"
+    )
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
+    _v1_initial,
+    _v2_unbounded_resource_ids,
+    _v3_fewer_indexes_per_step,
+)
 """Index i migrates from version i to version i + 1."""
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 metadata = MetaData()
@@ -40,7 +41,13 @@ records = Table(
     Column("rejection_reason", Text, nullable=False),
     Column("value", Text, nullable=False),
     Index("ix_engine_records_pi", "process_instance_key"),
-    Index("ix_engine_records_parent_pi", "parent_process_instance_key"),
+    # Only child instances' records (migration 3): top-level records (-1) skip this index.
+    Index(
+        "ix_engine_records_parent_pi",
+        "parent_process_instance_key",
+        sqlite_where=text("parent_process_instance_key > 0"),
+        postgresql_where=text("parent_process_instance_key > 0"),
+    ),
 )
 
 state = Table(
@@ -50,7 +57,7 @@ state = Table(
     Column("key", BigInteger, primary_key=True, autoincrement=False),
     Column("process_instance_key", BigInteger, nullable=False),
     Column("payload", Text, nullable=False),
-    Index("ix_engine_state_pi", "process_instance_key"),
+    # (ix_engine_state_pi was dropped by migration 3: nothing reads state by instance.)
 )
 
 resources = Table(

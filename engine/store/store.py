@@ -369,7 +369,11 @@ def read_history(engine: sqlalchemy.Engine, process_instance_key: int) -> list[R
         while frontier:
             children = connection.execute(
                 select(t.c.process_instance_key)
-                .where(t.c.parent_process_instance_key.in_(frontier))
+                # "> 0" lets the database use the partial index of child records.
+                .where(
+                    t.c.parent_process_instance_key.in_(frontier),
+                    t.c.parent_process_instance_key > 0,
+                )
                 .distinct()
             ).scalars()
             frontier = [k for k in children if k not in keys]

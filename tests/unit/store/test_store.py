@@ -1,6 +1,7 @@
 """The durable store: state survives a restart, one engine per store, migrations, history."""
 
 import io
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -217,3 +218,46 @@ def test_print_history_refuses_a_missing_store(tmp_path: Path) -> None:
     with pytest.raises(NotFound, match=r"absent\.db"):
         print_history(settings, 1, io.StringIO())
     assert not (tmp_path / "absent.db").exists()
+
+
+def test_migration_3_leaves_only_the_indexes_a_step_needs(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    store = Store(f"sqlite:///{db}")
+    store.open()
+    store.close()
+    # As a store written before migration 3 was: both indexes in their first form, version 2.
+    raw = sqlite3.connect(db)
+    raw.execute("DROP INDEX ix_engine_records_parent_pi")
+    raw.execute(
+        "CREATE INDEX ix_engine_records_parent_pi ON engine_records (parent_process_instance_key)"
+    )
+    raw.execute("CREATE INDEX ix_engine_state_pi ON engine_state (process_instance_key)")
+    raw.execute("UPDATE engine_schema_version SET version = 2")
+    raw.commit()
+    raw.close()
+
+    store = Store(f"sqlite:///{db}")
+    store.open()
+    try:
+        with store.sql_engine.connect() as connection:
+            assert current_version(connection) == len(MIGRATIONS) >= 3
+            indexes = dict(
+                connection.exec_driver_sql(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                    "AND tbl_name IN ('engine_records', 'engine_state') AND sql IS NOT NULL"
+                ).all()
+            )
+            assert "ix_engine_state_pi" not in indexes
+            assert "WHERE parent_process_instance_key > 0" in indexes["ix_engine_records_parent_pi"]
+            # history's query for child instances still finds them through the index
+            plan = " ".join(
+                str(row[-1])
+                for row in connection.exec_driver_sql(
+                    "EXPLAIN QUERY PLAN SELECT DISTINCT process_instance_key "
+                    "FROM engine_records WHERE parent_process_instance_key IN (7, 8) "
+                    "AND parent_process_instance_key > 0"
+                )
+            )
+            assert "ix_engine_records_parent_pi" in plan
+    finally:
+        store.close()
