@@ -240,9 +240,7 @@ class Engine(EngineCommands):
                 self._state.seal()
                 self._group.add(ctx.records, command=False)
                 return
-            batch = WriteBatch(records=ctx.records)
-            batch.counters = {"next_position": self._state.next_position}
-            self._commit(batch)
+            self._commit(WriteBatch(records=ctx.records))
             self._state.committed()
         except Exception:  # the rejection itself is best effort; the caller gets the error
             self._state.rollback()

@@ -24,6 +24,10 @@ from engine.store import StateRow, WriteBatch
 E = TypeVar("E", bound=Entity)
 
 FIRST_KEY = (1 << 51) + 1
+
+KEY_BLOCK = 10_000
+"""Keys reserved in the store at a time: ``engine_meta.next_key`` is written once per block, not
+with every commit (a restart goes on from the reservation, skipping at most this many keys)."""
 """Zeebe's first key on partition 1."""
 
 IndexFn = Callable[[Any], Hashable | None]
@@ -91,7 +95,9 @@ class State:
         self._fresh: set[tuple[Kind, int]] = set()
         self.next_key = FIRST_KEY
         self.next_position = 1
-        self._saved_counters = (self.next_key, self.next_position)
+        # Every key below it may be in the store: the stored next_key is at least this.
+        self._key_reserved = FIRST_KEY
+        self._saved_counters = (self.next_key, self.next_position, self._key_reserved)
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -198,18 +204,23 @@ class State:
                     batch.delete(kind.value, key)
             else:
                 batch.put(StateRow(kind.value, key, entity.process_instance_key, entity.to_json()))
-        batch.counters = {"next_key": self.next_key, "next_position": self.next_position}
+        # Positions need no counter (the store's last record gives the next one); keys are
+        # reserved a block at a time, so most commits write no engine_meta row at all.
+        batch.counters = {}
+        if self.next_key > self._key_reserved:
+            self._key_reserved = self.next_key + KEY_BLOCK
+            batch.counters["next_key"] = self._key_reserved
         return batch
 
     def keep_keys_from(self, next_key: int) -> None:
         """Never hand out a key below ``next_key`` again (keys of a lost group commit)."""
         self.next_key = max(self.next_key, next_key)
-        self._saved_counters = (self.next_key, self.next_position)
+        self._saved_counters = (self.next_key, self.next_position, self._key_reserved)
 
     def committed(self) -> None:
         self._undo.clear()
         self._dirty.clear()
-        self._saved_counters = (self.next_key, self.next_position)
+        self._saved_counters = (self.next_key, self.next_position, self._key_reserved)
 
     def rollback(self) -> None:
         for kind, key, old in reversed(self._undo):
@@ -217,7 +228,8 @@ class State:
             self._set(kind, key, current, old)
         self._undo.clear()
         self._dirty.clear()
-        self.next_key, self.next_position = self._saved_counters
+        # A batch taken but not committed raised the reservation in memory only: lower it again.
+        self.next_key, self.next_position, self._key_reserved = self._saved_counters
 
     # --- loading -----------------------------------------------------------------------------
 
@@ -228,5 +240,6 @@ class State:
             entity = entity_from_json(ENTITY_CLASSES[kind], row.payload)
             self._set(kind, entity.key, None, entity)
         self.next_key = max(self.next_key, counters.get("next_key", FIRST_KEY))
+        self._key_reserved = self.next_key
         self.next_position = max(self.next_position, counters.get("next_position", 1))
-        self._saved_counters = (self.next_key, self.next_position)
+        self._saved_counters = (self.next_key, self.next_position, self._key_reserved)

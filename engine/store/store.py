@@ -186,9 +186,14 @@ class Store:
             ]
 
     def load_counters(self) -> dict[str, int]:
+        """``engine_meta``'s counters; ``next_position`` follows the last logged record (commits
+        do not write it; stores from before kept it in engine_meta)."""
         with self.sql_engine.connect() as connection:
-            rows = connection.execute(select(schema.meta))
-            return {r.name: r.value for r in rows}
+            counters = {r.name: r.value for r in connection.execute(select(schema.meta))}
+            last = connection.execute(select(sqlalchemy.func.max(schema.records.c.position)))
+            after_last = (last.scalar() or 0) + 1
+        counters["next_position"] = max(counters.get("next_position", 1), after_last)
+        return counters
 
     def _statements(self) -> dict[str, Any]:
         """Statements built once per store: a command's commit only binds parameters."""

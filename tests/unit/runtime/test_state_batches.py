@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.runtime.entities import Timer
-from engine.runtime.state import State
+from engine.runtime.state import KEY_BLOCK, State
 
 
 def timer(key: int, due: int = 1000) -> Timer:
@@ -43,3 +43,29 @@ def test_in_a_group_a_row_made_by_one_command_and_removed_by_the_next_writes_not
     state.seal()
     batch = state.take_group_batch()
     assert not batch.upserts and not batch.deletes
+
+
+def test_keys_are_reserved_in_the_store_a_block_at_a_time() -> None:
+    state = State()
+    first = state.take_batch()
+    assert first.counters == {}, "no key handed out yet: nothing to reserve"
+    state.new_key()
+    reserved = state.take_batch().counters["next_key"]
+    state.committed()
+    assert reserved == state.next_key + KEY_BLOCK
+    for _ in range(KEY_BLOCK - 1):
+        state.new_key()
+    assert state.take_batch().counters == {}, "still inside the reserved block"
+    state.committed()
+    state.new_key()
+    state.new_key()
+    assert state.take_batch().counters["next_key"] == state.next_key + KEY_BLOCK
+
+
+def test_a_reservation_whose_commit_failed_is_written_again() -> None:
+    state = State()
+    state.new_key()
+    assert "next_key" in state.take_batch().counters
+    state.rollback()  # the commit failed: the store never got the reservation
+    state.new_key()
+    assert "next_key" in state.take_batch().counters

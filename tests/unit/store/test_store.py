@@ -261,3 +261,32 @@ def test_migration_3_leaves_only_the_indexes_a_step_needs(tmp_path: Path) -> Non
             assert "ix_engine_records_parent_pi" in plan
     finally:
         store.close()
+
+
+def test_after_a_restart_keys_and_positions_go_on_after_everything_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Commits write neither counter each time: keys are reserved a block at a time and the
+    # next position follows the last logged record.
+    monkeypatch.setattr("engine.runtime.state.KEY_BLOCK", 7)
+    h = Harness(tmp_path)
+    h.deploy(ONE_TASK)
+    for _ in range(30):
+        h.start()
+    h.engine.close()
+    sql = sqlalchemy.create_engine(h.settings.database_url)
+    with sql.connect() as connection:
+        max_key = connection.exec_driver_sql("SELECT max(key) FROM engine_records").scalar()
+        max_state_key = connection.exec_driver_sql("SELECT max(key) FROM engine_state").scalar()
+        last = connection.exec_driver_sql("SELECT max(position) FROM engine_records").scalar()
+    sql.dispose()
+
+    h.engine = Engine(h.settings, clock=h.clock)  # a new process: nothing but the store
+    h.engine.open()
+    try:
+        pi = h.start()
+        assert pi > max(max_key, max_state_key), "no key is handed out twice"
+        positions = [r.position for r in h.records(pi)]
+        assert positions[0] == last + 1 and positions == sorted(positions)
+    finally:
+        h.engine.close()
