@@ -24,11 +24,11 @@ from engine.store import StateRow, WriteBatch
 E = TypeVar("E", bound=Entity)
 
 FIRST_KEY = (1 << 51) + 1
+"""Zeebe's first key on partition 1."""
 
 KEY_BLOCK = 10_000
 """Keys reserved in the store at a time: ``engine_meta.next_key`` is written once per block, not
 with every commit (a restart goes on from the reservation, skipping at most this many keys)."""
-"""Zeebe's first key on partition 1."""
 
 IndexFn = Callable[[Any], Hashable | None]
 

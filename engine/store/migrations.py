@@ -22,8 +22,10 @@ schema_version = Table(
 
 
 def _v1_initial(connection: Connection) -> None:
-    # The first version is exactly the tables of schema.py as first released; later changes
-    # must be written here as explicit DDL, never by editing this function.
+    # Creates the tables of schema.py as they are now; every later migration must therefore
+    # also be correct on a store that already has its result (IF EXISTS / IF NOT EXISTS), and
+    # must be safe to run twice: on SQLite the driver runs DDL outside the migration's
+    # transaction, so a crash can leave the DDL done and the version not yet raised.
     schema.metadata.create_all(connection)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy
-from sqlalchemy import bindparam, event, select
+from sqlalchemy import bindparam, event, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.pool import StaticPool
 
@@ -374,10 +374,11 @@ def read_history(engine: sqlalchemy.Engine, process_instance_key: int) -> list[R
         while frontier:
             children = connection.execute(
                 select(t.c.process_instance_key)
-                # "> 0" lets the database use the partial index of child records.
+                # "> 0" lets the database use the partial index of child records; a literal,
+                # so that a generic PostgreSQL plan can use it too.
                 .where(
                     t.c.parent_process_instance_key.in_(frontier),
-                    t.c.parent_process_instance_key > 0,
+                    t.c.parent_process_instance_key > literal_column("0"),
                 )
                 .distinct()
             ).scalars()
