@@ -38,6 +38,22 @@ async def expect(call: Awaitable[Any], code: grpc.StatusCode, text: str) -> None
     assert (got, text in details) == (code, True), (got, details)
 
 
+async def expect_failed_state(conf: Conf, job_key: int, rpcs: tuple[str, ...]) -> None:
+    """Each of ``rpcs`` on the job is refused as Zeebe refuses a job in state FAILED."""
+    requests = {
+        "CompleteJob": (pb.CompleteJobRequest(jobKey=job_key), "complete"),
+        "FailJob": (pb.FailJobRequest(jobKey=job_key, retries=0), "fail"),
+        "ThrowError": (pb.ThrowErrorRequest(jobKey=job_key, errorCode="E"), "throw an error for"),
+    }
+    for rpc in rpcs:
+        request, verb = requests[rpc]
+        await expect(
+            getattr(conf.stub, rpc)(request),
+            grpc.StatusCode.FAILED_PRECONDITION,
+            f"Expected to {verb} job with key '{job_key}', but it is in state 'FAILED'",
+        )
+
+
 async def read_stream(stream: Any) -> None:
     async for _ in stream:
         pass
@@ -86,15 +102,7 @@ async def test_commands_on_a_job_in_retry_back_off_say_it_failed(conf: Conf) -> 
     await conf.start("P_Backoff")
     job = await conf.job("work")
     await conf.stub.FailJob(pb.FailJobRequest(jobKey=job.key, retries=2, retryBackOff=60_000))
-    for request, rpc, verb in (
-        (pb.CompleteJobRequest(jobKey=job.key), "CompleteJob", "complete"),
-        (pb.ThrowErrorRequest(jobKey=job.key, errorCode="E"), "ThrowError", "throw an error for"),
-    ):
-        await expect(
-            getattr(conf.stub, rpc)(request),
-            grpc.StatusCode.FAILED_PRECONDITION,
-            f"Expected to {verb} job with key '{job.key}', but it is in state 'FAILED'",
-        )
+    await expect_failed_state(conf, job.key, ("CompleteJob", "ThrowError"))
 
 
 async def test_commands_on_a_job_without_retries_name_its_state(conf: Conf) -> None:
@@ -105,16 +113,7 @@ async def test_commands_on_a_job_without_retries_name_its_state(conf: Conf) -> N
     job = await conf.job("work")
     await conf.stub.FailJob(pb.FailJobRequest(jobKey=job.key, retries=0, errorMessage="down"))
     await conf.incident(key)
-    for request, rpc, verb in (
-        (pb.CompleteJobRequest(jobKey=job.key), "CompleteJob", "complete"),
-        (pb.FailJobRequest(jobKey=job.key, retries=0), "FailJob", "fail"),
-        (pb.ThrowErrorRequest(jobKey=job.key, errorCode="E"), "ThrowError", "throw an error for"),
-    ):
-        await expect(
-            getattr(conf.stub, rpc)(request),
-            grpc.StatusCode.FAILED_PRECONDITION,
-            f"Expected to {verb} job with key '{job.key}', but it is in state 'FAILED'",
-        )
+    await expect_failed_state(conf, job.key, ("CompleteJob", "FailJob", "ThrowError"))
 
 
 async def test_throw_error_on_a_job_whose_error_was_not_caught(conf: Conf) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import sqlalchemy
 
-from engine.api import JobActivationRequest, Record, Resource
+from engine.api import ActivatedJob, JobActivationRequest, Record, Resource
 from engine.clock import ControlledClock
 from engine.errors import NotFound, Unavailable
 from engine.runtime import Engine
@@ -240,13 +240,19 @@ def test_evolve_copies_an_entity_with_changes_and_refuses_unknown_fields() -> No
         evolve(timer, no_such_field=1)
 
 
-async def test_an_awaited_result_is_not_given_when_the_completing_group_fails(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def committed_activated_job(engine: Engine) -> tuple[int, ActivatedJob]:
+    """A one-task instance whose job is activated, all committed: its instance key and job."""
     engine.deploy([Resource("p.bpmn", ONE_TASK)])
     key = engine.create_process_instance(bpmn_process_id="p").process_instance_key
     (job,) = engine.activate_jobs(WORK)
     await engine.durable()
+    return key, job
+
+
+async def test_an_awaited_result_is_not_given_when_the_completing_group_fails(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key, job = await committed_activated_job(engine)
     result = engine.instance_result(key)
     commits = Commits(monkeypatch)
     commits.fail_next = True
@@ -265,10 +271,7 @@ async def test_an_awaited_result_is_not_given_when_the_completing_group_fails(
 async def test_an_awaited_result_is_given_once_the_completion_is_committed(
     engine: Engine,
 ) -> None:
-    engine.deploy([Resource("p.bpmn", ONE_TASK)])
-    key = engine.create_process_instance(bpmn_process_id="p").process_instance_key
-    (job,) = engine.activate_jobs(WORK)
-    await engine.durable()
+    key, job = await committed_activated_job(engine)
     result = engine.instance_result(key)
     engine.complete_job(job.key, {"x": 1})
     assert not result.done(), "not before the commit"
