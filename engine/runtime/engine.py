@@ -258,11 +258,9 @@ class Engine(EngineCommands):
             if self._grouping():
                 # Answer the awaiting callers only once this command's group is committed
                 # (a failed group fails them through _reload).
-                ack = self._group.durable()
-                ack.add_done_callback(partial(self._resolve_when_durable, finished))
+                self._group.on_commit(partial(self._resolve_results, finished))
             else:
-                for pi_key, variables in finished.items():
-                    self._results.resolve(pi_key, variables)
+                self._resolve_results(finished)
         # The command is committed: a failing listener must not make it look failed.
         for job_type in sorted(ctx.jobs_available):
             for listener in list(self._job_listeners):
@@ -271,11 +269,7 @@ class Engine(EngineCommands):
             for fn in list(self._wakeup_listeners):
                 _safely(fn)
 
-    def _resolve_when_durable(
-        self, finished: dict[int, dict[str, Any] | None], ack: asyncio.Future[None]
-    ) -> None:
-        if ack.cancelled() or ack.exception() is not None:
-            return  # not committed: _reload has failed every waiting caller
+    def _resolve_results(self, finished: dict[int, dict[str, Any] | None]) -> None:
         for pi_key, variables in finished.items():
             self._results.resolve(pi_key, variables)
 

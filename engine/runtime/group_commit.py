@@ -32,6 +32,7 @@ class _Group:
     resources: list[ResourceRow] = dataclasses.field(default_factory=list)
     deleted_resources: list[int] = dataclasses.field(default_factory=list)
     acks: list[asyncio.Future[None]] = dataclasses.field(default_factory=list)
+    committed: list[Callable[[], None]] = dataclasses.field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -95,6 +96,18 @@ class GroupCommit:
             self._group.acks.append(future)
         return future
 
+    def on_commit(self, fn: Callable[[], None]) -> None:
+        """Call ``fn`` as soon as the pending group is committed, before any caller awaiting
+        :meth:`durable` resumes (at once if nothing is pending; never if the commit fails).
+
+        A process instance's result is answered this way: the CreateProcessInstanceWithResult
+        caller is then answered before the CompleteJob that ended the instance, and its client
+        is not kept waiting while the worker's acknowledgement is handled first."""
+        if self._group.empty:
+            fn()
+        else:
+            self._group.committed.append(fn)
+
     def flush(self) -> None:
         """Commit the pending group now."""
         group = self._group
@@ -118,6 +131,11 @@ class GroupCommit:
                     ack.set_exception(error)
             self._failed()
             raise error from exc
+        for fn in group.committed:
+            try:
+                fn()
+            except Exception:  # committed all the same: the other callers get their answers
+                log.exception("engine.after_commit_failed")
         for ack in group.acks:
             if not ack.done():
                 ack.set_result(None)

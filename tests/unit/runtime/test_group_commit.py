@@ -279,6 +279,29 @@ async def test_an_awaited_result_is_given_once_the_completion_is_committed(
     assert (await result).variables == {"x": 1}
 
 
+async def test_the_instance_result_is_answered_before_the_completing_caller_resumes(
+    engine: Engine,
+) -> None:
+    # CreateProcessInstanceWithResult's client is the one waiting on the instance; it gets
+    # its answer first, the worker's CompleteJob acknowledgement after it.
+    key, job = await committed_activated_job(engine)
+    order: list[str] = []
+
+    async def completing_caller() -> None:
+        engine.complete_job(job.key, {})
+        await engine.durable()
+        order.append("CompleteJob")
+
+    async def result_caller() -> None:
+        await engine.instance_result(key)
+        order.append("result")
+
+    waiting = asyncio.ensure_future(result_caller())
+    await asyncio.sleep(0)  # the result caller waits first, as a client's earlier request
+    await asyncio.gather(completing_caller(), waiting)
+    assert order == ["result", "CompleteJob"]
+
+
 async def test_after_a_failed_reload_polling_retries_it(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
