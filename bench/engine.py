@@ -6,7 +6,9 @@
 (b) engine jobs/s, same worker, durable default store (SQLite WAL), instances created meanwhile;
     (a) and (b) alternate for --rounds rounds and the median per-round ratio is reported, so a
     change in the machine's load during the run does not decide the ratio;
-(c) create→complete latency p50/p99 of a one-task process with an idle worker;
+(c) create→complete latency p50/p99 of a one-task process with an idle worker configured as
+    workers/ run it (job streaming and polling, WENPING_STREAM_JOBS); a polling-only worker
+    alternates with it for contrast;
 (d) drain rate of a backlog vs the steady rate (b); plus pyzeebe's default settings for contrast;
 (e) per-step cost at 20 vs 400 completed elements, and at 1,000 vs 100,000 stored instances;
     each pair is measured alternately (two engines for the stores), commit included.
@@ -110,9 +112,11 @@ def worker_channel(address: str, counter: CompletionCounter) -> grpc.aio.Channel
     )
 
 
-def worker(channel: Any, *, tuned: bool = True) -> ZeebeWorker:
-    """The worker under test; ``tuned`` follows ECOSYSTEM-NOTES.md, else pyzeebe's defaults."""
-    w = ZeebeWorker(channel, poll_retry_delay=0.01 if tuned else 5)  # type: ignore[arg-type]
+def worker(channel: Any, *, tuned: bool = True, stream: bool = False) -> ZeebeWorker:
+    """The worker under test; ``tuned`` follows ECOSYSTEM-NOTES.md, else pyzeebe's defaults;
+    ``stream`` opens a job stream besides polling, as workers/app.py does."""
+    delay: Any = 0.01 if tuned else 5  # pyzeebe types it int; it sleeps a float fine
+    w = ZeebeWorker(channel, poll_retry_delay=delay, stream_enabled=stream)
 
     @w.task(task_type=JOB, **(TUNED if tuned else {}))
     async def work() -> dict[str, Any]:
@@ -135,6 +139,30 @@ async def run_worker_until(
     await w.stop()
     await running
     return rate
+
+
+async def idle_latencies(
+    channel: Any, client: ZeebeClient, samples: int, *, stream: bool, warm_up: int = 10
+) -> list[float]:
+    """Create→complete times (ms) of one instance at a time, the worker otherwise idle."""
+    w = worker(channel, stream=stream)
+    running = asyncio.ensure_future(w.work())
+    latencies = []
+    try:
+        for i in range(warm_up + samples):
+            t0 = time.perf_counter()
+            await client.run_process_with_result("Process_Bench", timeout=10_000)
+            if i >= warm_up:
+                latencies.append((time.perf_counter() - t0) * 1000)
+    finally:
+        await w.stop()
+        await running
+    return latencies
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
 
 
 async def create_many(client: ZeebeClient, process_id: str, n: int, concurrency: int = 8) -> None:
@@ -185,19 +213,20 @@ async def engine_rates(args: Any) -> dict[str, float]:
             out["ratio_min"] = min(s / b for s, b in zip(steadies, bases, strict=True))
             out["ratio_max"] = max(s / b for s, b in zip(steadies, bases, strict=True))
 
-            # (c) latency with the worker idle (long polling).
-            w = worker(channel)
-            running = asyncio.ensure_future(w.work())
-            latencies = []
-            for _ in range(args.latency_samples):
-                t0 = time.perf_counter()
-                await client.run_process_with_result("Process_Bench", timeout=10_000)
-                latencies.append((time.perf_counter() - t0) * 1000)
-            latencies.sort()
-            out["p50"] = statistics.median(latencies)
-            out["p99"] = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-            await w.stop()
-            await running
+            # (c) latency with the worker idle: streaming as workers/ run it, and polling only,
+            # in alternating blocks (the machine's speed drifts).
+            streamed: list[float] = []
+            polled: list[float] = []
+            blocks = 3
+            for _ in range(blocks):
+                for stream, into in ((True, streamed), (False, polled)):
+                    into += await idle_latencies(
+                        channel, client, args.latency_samples // blocks, stream=stream
+                    )
+            out["p50"] = statistics.median(streamed)
+            out["p99"] = percentile(streamed, 0.99)
+            out["p50_polling"] = statistics.median(polled)
+            out["p99_polling"] = percentile(polled, 0.99)
 
             # (d) a backlog, then the worker; then pyzeebe's defaults on a small backlog.
             await create_many(client, "Process_Bench", args.backlog)
@@ -358,18 +387,25 @@ async def main(argv: Sequence[str] | None = None) -> None:
             None,
         ),
         row(
-            "(c) create→complete p50",
+            "(c) create→complete p50, streaming worker",
             f"{rates['p50']:.2f} ms",
             "≤5 ms",
             rates["p50"] / 5,
             rates["p50"] <= 5,
         ),
         row(
-            "(c) create→complete p99",
+            "(c) create→complete p99, streaming worker",
             f"{rates['p99']:.2f} ms",
             "≤25 ms",
             rates["p99"] / 25,
             rates["p99"] <= 25,
+        ),
+        row(
+            "    same, polling-only worker: p50 / p99",
+            f"{rates['p50_polling']:.2f} / {rates['p99_polling']:.1f} ms",
+            "",
+            None,
+            None,
         ),
         row(
             f"(d) drain of a {args.backlog:,}-job backlog",

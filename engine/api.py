@@ -262,6 +262,10 @@ class EngineApi(Protocol):
         """Register a listener (long polling, job streams); returns a function that removes it."""
         ...
 
+    def job_activated(self, job_key: int, deadline: int) -> bool:
+        """Whether the job is still activated with this deadline (job streams' flow control)."""
+        ...
+
     def complete_job(self, job_key: int, variables: JsonDict) -> None: ...
     def fail_job(
         self,

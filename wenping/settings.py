@@ -65,6 +65,12 @@ class WorkerSettings(BaseSettings):
     database_url: str = Field(default="sqlite:///var/wenping.db", alias="WENPING_DATABASE_URL")
     reports_dir: Path = Field(default=Path("var/reports"), alias="WENPING_REPORTS_DIR")
     max_jobs_to_activate: int = Field(default=32, alias="WENPING_MAX_JOBS_TO_ACTIVATE")
+    stream_jobs: bool = Field(
+        default=True,
+        alias="WENPING_STREAM_JOBS",
+        description="Take new jobs as the engine pushes them (job streaming, Zeebe 8.4+) besides "
+        "polling; turn off against a Camunda 8.3 or older gateway.",
+    )
 
 
 class Settings(BaseSettings):

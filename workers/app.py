@@ -34,6 +34,11 @@ log = structlog.get_logger(__name__)
 POLL_RETRY_DELAY_S = 1
 """Seconds the poller waits when all running slots are busy (pyzeebe's default 5 s throttles)."""
 
+CONNECTION_RETRIES = -1
+"""Never give up on the gateway. pyzeebe counts every UNAVAILABLE or DEADLINE_EXCEEDED over the
+worker's whole life (a job stream ends with DEADLINE_EXCEEDED every ``stream_request_timeout``)
+and closes the channel at its default limit of 10, which would stop a long-running worker."""
+
 
 def context_from(settings: WorkerSettings) -> WorkerContext:
     """The handlers' context: database (schema created if missing) and reports folder."""
@@ -66,6 +71,9 @@ def build_worker(
         name="wenping-workers",
         poll_retry_delay=POLL_RETRY_DELAY_S,
         exception_handler=on_error,
+        max_connection_retries=CONNECTION_RETRIES,
+        # New jobs are pushed at once (the lowest latency); older ones are still polled.
+        stream_enabled=settings.stream_jobs,
     )
     worker.include_router(*routers(ctx))
     return worker

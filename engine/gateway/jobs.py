@@ -31,8 +31,12 @@ log = structlog.get_logger(__name__)
 STREAM_BATCH = 32
 """Jobs activated for one stream per turn; more would delay the other streams of the type."""
 
-STREAM_BACKLOG_LIMIT = 64
-"""A stream whose client lags this many jobs behind is skipped; its jobs stay for polling."""
+STREAM_CAPACITY = 64
+"""A stream with this many jobs in flight (pushed or queued, and still activated: not completed,
+failed or timed out) is skipped; the jobs stay for polling. Zeebe's Java client signals its
+capacity through gRPC flow control; pyzeebe reads a stream as fast as it comes, so the engine
+stands in for that flow control, else one worker could take every new job it cannot finish
+before the jobs time out."""
 
 
 @dataclasses.dataclass(eq=False)
@@ -51,6 +55,8 @@ class JobStream:
 
     request: api.JobActivationRequest
     queue: asyncio.Queue[Pushed] = dataclasses.field(default_factory=asyncio.Queue)
+    in_flight: dict[int, int] = dataclasses.field(default_factory=dict)
+    """Job key → deadline of the jobs activated for this stream (some may have ended since)."""
 
 
 class JobDispatcher:
@@ -156,7 +162,7 @@ class JobDispatcher:
         while streams and idle_turns < len(streams):
             stream = streams[0]
             streams.rotate(-1)
-            room = STREAM_BACKLOG_LIMIT - stream.queue.qsize()
+            room = self._room(stream)
             if room <= 0:
                 idle_turns += 1
                 continue
@@ -170,10 +176,23 @@ class JobDispatcher:
                 # The activation's own commit, taken now: awaited before each push.
                 ack = asyncio.ensure_future(self._engine.durable())
                 for job in jobs:
+                    stream.in_flight[job.key] = job.deadline
                     stream.queue.put_nowait((job, ack))
             if len(jobs) < request.max_jobs:
                 return  # nothing left of this type
             idle_turns = 0
+
+    def _room(self, stream: JobStream) -> int:
+        """How many more jobs ``stream`` may have in flight. The jobs that ended are forgotten
+        only when the stream looks full, so a push costs no lookups most of the time."""
+        if len(stream.in_flight) >= STREAM_CAPACITY:
+            activated = self._engine.job_activated
+            stream.in_flight = {
+                key: deadline
+                for key, deadline in stream.in_flight.items()
+                if activated(key, deadline)
+            }
+        return STREAM_CAPACITY - len(stream.in_flight)
 
     def _serve_waiters(self, job_type: str) -> None:
         queue = self._waiting.get(job_type)

@@ -16,6 +16,7 @@ from engine.api import (
     JsonDict,
 )
 from engine.runtime.behaviors import Behaviors
+from engine.runtime.entities import Job, JobState
 from engine.runtime.state import State
 
 T = TypeVar("T")
@@ -50,6 +51,12 @@ class EngineCommands:
         return self._run(
             lambda: self._b.jobs.activate(request), value_type="JOB_BATCH", intent="ACTIVATE"
         )
+
+    def job_activated(self, job_key: int, deadline: int) -> bool:
+        """Whether the job is still activated with this deadline: not completed, failed, timed
+        out or activated again since (job streams count their jobs in flight with it)."""
+        job = self._state.get(Job, job_key)
+        return job is not None and job.state == JobState.ACTIVATED and job.deadline == deadline
 
     def complete_job(self, job_key: int, variables: JsonDict) -> None:
         self._run(

@@ -7,6 +7,7 @@ its filing in the domain database, the report on disk.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from process_staff import Story
 
 from workers.experts.models import ExpertOpinion
 from workers.filings.models import Filing
+from workers.job_types import JobType
 from workers.ledger.models import LedgerEntry, LedgerKind, Notification
 from workers.ledger.service import STAGE_NAMES
 from workers.reports.models import Report
@@ -171,3 +173,14 @@ async def test_especially_major_item_goes_to_the_review_meeting(desk: Desk) -> N
     stage7 = [e for e in _ledger(desk, LedgerKind.STAGE) if e.stage == 7]
     assert len(stage7) == 1
     assert desk.count(Filing, Filing.item_id == item.id) == 1
+
+
+async def test_the_workers_take_new_jobs_from_a_stream_of_every_job_type(desk: Desk) -> None:
+    # WENPING_STREAM_JOBS is on by default: the engine pushes a new job to a worker at once
+    # instead of waiting for its next poll; the cases above ran on these streams.
+    for _ in range(500):
+        if all(desk.harness.open_job_streams(job_type) == 1 for job_type in JobType):
+            return
+        await asyncio.sleep(0.01)
+    missing = [t.value for t in JobType if desk.harness.open_job_streams(t) != 1]
+    raise AssertionError(f"no job stream open for {missing}")

@@ -247,6 +247,10 @@ class FakeEngine:
     def resolve_incident(self, incident_key: int) -> None:
         raise NotFound(f"Expected to resolve incident with key '{incident_key}', not found")
 
+    def job_activated(self, job_key: int, deadline: int) -> bool:
+        job = self.jobs.get(job_key)
+        return job is not None and job.state == "ACTIVATED" and job.deadline == deadline
+
     def activate_jobs(self, request: api.JobActivationRequest) -> list[api.ActivatedJob]:
         self.calls.append(("activate_jobs", {"request": request}))
         now = self.clock.now_ms()

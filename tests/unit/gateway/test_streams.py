@@ -10,6 +10,8 @@ import grpc
 import pytest
 from pyzeebe.proto import gateway_pb2 as pb
 
+from engine.gateway import jobs as dispatch
+
 from .conftest import Gateway
 
 
@@ -45,6 +47,31 @@ async def test_closed_stream_is_forgotten_and_jobs_go_to_polling(
     )
     jobs = [j async for r in gateway.stub.ActivateJobs(request) for j in r.jobs]
     assert [json.loads(j.variables) for j in jobs] == [{"k": 1}]
+
+
+async def test_a_stream_at_capacity_leaves_new_jobs_to_polling_until_one_ends(
+    gateway: Gateway, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pyzeebe reads a stream without flow control: the engine stops pushing to a worker that
+    # has STREAM_CAPACITY jobs in flight, so it cannot hoard jobs it would let time out.
+    monkeypatch.setattr(dispatch, "STREAM_CAPACITY", 2)
+    await gateway.deploy("Push", "push", tmp_path)
+    stream = _stream(gateway, "busy")
+    await gateway.until(lambda: gateway.host.dispatcher.open_streams("push") == 1)
+    for k in range(3):
+        await gateway.client.run_process("Process_Push", {"k": k})
+    pushed = [await stream.read() for _ in range(2)]  # type: ignore[attr-defined]
+    assert [json.loads(j.variables)["k"] for j in pushed] == [0, 1]
+    request = pb.ActivateJobsRequest(
+        type="push", worker="poller", timeout=1000, maxJobsToActivate=5, requestTimeout=-1
+    )
+    polled = [j async for r in gateway.stub.ActivateJobs(request) for j in r.jobs]
+    assert [json.loads(j.variables)["k"] for j in polled] == [2]
+    await gateway.stub.CompleteJob(pb.CompleteJobRequest(jobKey=pushed[0].key))
+    await gateway.client.run_process("Process_Push", {"k": 3})
+    again = await stream.read()  # type: ignore[attr-defined]
+    assert json.loads(again.variables)["k"] == 3
+    stream.cancel()  # type: ignore[attr-defined]
 
 
 async def test_stream_with_invalid_timeout_is_refused(gateway: Gateway) -> None:

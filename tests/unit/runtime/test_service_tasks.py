@@ -86,6 +86,24 @@ def test_job_timeout_makes_job_activatable_again(h: Harness) -> None:
     ]
 
 
+def test_job_activated_holds_until_the_job_ends_times_out_or_is_activated_again(
+    h: Harness,
+) -> None:
+    # What job streams count as in flight.
+    h.deploy(ONE_TASK)
+    h.start()
+    (first,) = h.jobs("work", timeout_ms=5_000)
+    assert h.engine.job_activated(first.key, first.deadline)
+    h.advance(5_001)
+    assert not h.engine.job_activated(first.key, first.deadline), "timed out"
+    again = h.job("work")
+    assert not h.engine.job_activated(first.key, first.deadline), "activated for another"
+    assert h.engine.job_activated(again.key, again.deadline)
+    h.engine.complete_job(again.key, {})
+    assert not h.engine.job_activated(again.key, again.deadline)
+    assert not h.engine.job_activated(123, again.deadline), "unknown key"
+
+
 def test_fail_with_retries_and_backoff_then_no_retries_creates_incident(h: Harness) -> None:
     h.deploy(ONE_TASK)
     pi = h.start()

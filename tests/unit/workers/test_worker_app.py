@@ -27,6 +27,8 @@ async def test_every_job_type_has_a_tuned_task(ctx: WorkerContext) -> None:
         worker = build_worker(WorkerSettings(), channel, context=ctx)
         assert sorted(t.type for t in worker.tasks) == sorted(JobType)
         assert POLL_RETRY_DELAY_S <= 1 and worker.poll_retry_delay == POLL_RETRY_DELAY_S
+        # A long-running worker must not give up after pyzeebe's lifetime count of 10 errors.
+        assert worker.zeebe_adapter._max_connection_retries == -1
         for task in worker.tasks:
             assert task.config.max_running_jobs > task.config.max_jobs_to_activate
             assert task.config.variables_to_fetch, task.type
