@@ -7,8 +7,8 @@
     (a) and (b) alternate for --rounds rounds and the median per-round ratio is reported, so a
     change in the machine's load during the run does not decide the ratio;
 (c) create→complete latency p50/p99 of a one-task process with an idle worker configured as
-    workers/ run it (job streaming and polling, WENPING_STREAM_JOBS); a polling-only worker
-    alternates with it for contrast;
+    workers/ run it (job streaming and polling, WENPING_STREAM_JOBS), sampled in each round of
+    (a)(b); a polling-only worker follows it in each round for contrast;
 (d) drain rate of a backlog vs the steady rate (b); plus pyzeebe's default settings for contrast;
 (e) per-step cost at 20 vs 400 completed elements, and at 1,000 vs 100,000 stored instances;
     each pair is measured alternately (two engines for the stores), commit included.
@@ -175,8 +175,9 @@ async def create_many(client: ZeebeClient, process_id: str, n: int, concurrency:
 
 
 async def engine_rates(args: Any) -> dict[str, float]:
-    """(a) and (b) in alternating rounds (the machine's load drifts; each round's ratio compares
-    like with like), then (c) and (d) on the same engine process."""
+    """(a), (b) and a block of (c) in each round (the machine's load drifts; each round's ratio
+    compares like with like, and a passing slowdown hits one block of latencies), then (d) on
+    the same engine process."""
     out: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         noop = ServerProcess([str(REPO / "bench" / "noop_gateway.py")])
@@ -200,6 +201,12 @@ async def engine_rates(args: Any) -> dict[str, float]:
             await client.deploy_resource(str(bpmn))
 
             bases, steadies = [], []
+            # (c) latency with the worker idle: streaming as workers/ run it, and polling only;
+            # a block of each per round, so a passing slowdown of the machine hits one block.
+            streamed: list[float] = []
+            polled: list[float] = []
+            block_p50s: list[float] = []
+            block = max(1, args.latency_samples // args.rounds)
             for _ in range(args.rounds):
                 # (a) the worker against the no-op gateway.
                 bases.append(await run_worker_until(noop_channel, noop_counter, args.jobs))
@@ -207,24 +214,19 @@ async def engine_rates(args: Any) -> dict[str, float]:
                 steady = asyncio.ensure_future(run_worker_until(channel, counter, args.jobs))
                 await create_many(client, "Process_Bench", args.jobs)
                 steadies.append(await steady)
+                # (c)
+                latencies = await idle_latencies(channel, client, block, stream=True)
+                block_p50s.append(statistics.median(latencies))
+                streamed += latencies
+                polled += await idle_latencies(channel, client, block, stream=False)
             out["base"] = statistics.median(bases)
             out["steady"] = statistics.median(steadies)
             out["ratio"] = statistics.median(s / b for s, b in zip(steadies, bases, strict=True))
             out["ratio_min"] = min(s / b for s, b in zip(steadies, bases, strict=True))
             out["ratio_max"] = max(s / b for s, b in zip(steadies, bases, strict=True))
-
-            # (c) latency with the worker idle: streaming as workers/ run it, and polling only,
-            # in alternating blocks (the machine's speed drifts).
-            streamed: list[float] = []
-            polled: list[float] = []
-            blocks = 3
-            for _ in range(blocks):
-                for stream, into in ((True, streamed), (False, polled)):
-                    into += await idle_latencies(
-                        channel, client, args.latency_samples // blocks, stream=stream
-                    )
             out["p50"] = statistics.median(streamed)
             out["p99"] = percentile(streamed, 0.99)
+            out["p50_min"], out["p50_max"] = min(block_p50s), max(block_p50s)
             out["p50_polling"] = statistics.median(polled)
             out["p99_polling"] = percentile(polled, 0.99)
 
@@ -349,7 +351,7 @@ async def main(argv: Sequence[str] | None = None) -> None:
     logging.getLogger("pyzeebe").setLevel(logging.ERROR)
 
     log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
-    log(f"(a)(b) {args.rounds} alternating rounds, then (c)(d), over gRPC …")
+    log(f"(a)(b)(c) {args.rounds} alternating rounds, then (d), over gRPC …")
     rates = await engine_rates(args)
     base = rates["base"]
     log(f"    {rates}")
@@ -392,6 +394,13 @@ async def main(argv: Sequence[str] | None = None) -> None:
             "≤5 ms",
             rates["p50"] / 5,
             rates["p50"] <= 5,
+        ),
+        row(
+            f"    p50 per round: min … max of {args.rounds}",
+            f"{rates['p50_min']:.2f} … {rates['p50_max']:.2f} ms",
+            "",
+            None,
+            None,
         ),
         row(
             "(c) create→complete p99, streaming worker",
