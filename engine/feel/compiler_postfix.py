@@ -52,6 +52,8 @@ def _filter(node: Node) -> Code:
             items = items if isinstance(items, list) else [items]
             if isinstance(constant, Decimal):
                 return _index(items, constant)
+            if not isinstance(constant, bool) and constant is not None:
+                return None  # feel-scala: a filter must be a boolean or a number
             return list(items) if constant is True else []
 
         return static_filter
@@ -66,6 +68,8 @@ def _filter(node: Node) -> Code:
         first = condition(_item_scope(scope, items[0]))
         if isinstance(first, Decimal):
             return _index(items, first)
+        if not isinstance(first, bool) and first is not None:
+            return None  # feel-scala: a filter must be a boolean or a number
         kept = [items[0]] if first is True else []
         for item in items[1:]:
             if condition(_item_scope(scope, item)) is True:

@@ -78,8 +78,18 @@ _VALUE_END = frozenset(
     {"NUMBER", "STRING", "NAME", "RPAR", "RSQB", "RBRACE", "TEMPORAL", "TRUE", "FALSE", "NULL"}
     | {"QMARK", "RANGE_OPEN_END"}
 )
-_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "'": "'", "\\": "\\"}
-_UNICODE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{6}))")
+_ESCAPES = {
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "b": "\b",
+    "f": "\f",
+    '"': '"',
+    "'": "'",
+    "\\": "\\",
+}
+# \U takes up to six hex digits (feel-scala's example is \U101EF, five of them).
+_UNICODE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U(0[0-9a-fA-F]{5}|10[0-9a-fA-F]{4}|[0-9a-fA-F]{5}))")
 
 
 def unescape(raw: str) -> str:
@@ -94,6 +104,9 @@ def unescape(raw: str) -> str:
     # \uD83D\uDCA9 style surrogate pairs become one character.
     text = text.encode("utf-16", "surrogatepass").decode("utf-16")
     return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m[1], "\\" + m[1]), text)
+
+
+_DASHED_TYPE = re.compile(r"(?:day-time|year-month)-duration(?![\w-])")
 
 
 def _position(text: str, pos: int) -> tuple[int, int]:
@@ -144,6 +157,9 @@ def tokenize(text: str, names: re.Pattern[str] | None = None) -> Iterator[Token]
                 break
         char = text[pos]
         known = names.match(text, pos) if names is not None else None
+        if previous == "INSTANCE_OF":
+            # The hyphenated type names of Camunda's docs (`x instance of day-time-duration`).
+            known = _DASHED_TYPE.match(text, pos) or known
         key = (
             _KEY.match(text, pos)
             if brackets and brackets[-1] == "{" and previous in ("LBRACE", "COMMA")
@@ -174,7 +190,9 @@ def tokenize(text: str, names: re.Pattern[str] | None = None) -> Iterator[Token]
             if close <= pos + 1:
                 line, column = _position(text, pos)
                 raise FeelSyntaxError(text, line, column, "unterminated `name`")
-            kind, value, end = "NAME", text[pos + 1 : close], close + 1
+            # Whitespace runs collapse as in unquoted names: `foo   bar` is `foo bar`.
+            quoted = text[pos + 1 : close]
+            kind, value, end = "NAME", " ".join(quoted.split()) or quoted, close + 1
         elif _WORD.match(text, pos):
             kind, value, end = _name(text, pos)
             if kind in ("AND", "OR") and previous not in _VALUE_END and _opens_call(text, end):

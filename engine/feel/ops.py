@@ -61,6 +61,15 @@ def _kind(value: Any) -> str:
     return name
 
 
+def _same_zoned(x: dt.datetime | dt.time, y: dt.datetime | dt.time) -> bool:
+    """Zoned values are equal with the same local value and offset, as Java's ``equals`` that
+    feel-scala's ``=`` uses (10:00+01:00 is not 09:00Z, though both are the same instant); the
+    zone id does not count (DMN TCK 0068: ``+02:00`` equals ``@Europe/Paris`` in summer)."""
+    return bool(x.replace(tzinfo=None) == y.replace(tzinfo=None)) and bool(
+        x.utcoffset() == y.utcoffset()
+    )
+
+
 def equal(x: Any, y: Any) -> bool | None:
     """FEEL ``=``: null when the types differ (except against null)."""
     if x is None or y is None:
@@ -68,24 +77,16 @@ def equal(x: Any, y: Any) -> bool | None:
     kind = _kind(x)
     if kind != _kind(y):
         return None
+    # Inside lists and contexts, items that are not comparable are simply unequal (feel-scala's
+    # ValComparator: `[1] = [true]` is false, not null).
     if kind == "list":
-        if len(x) != len(y):
-            return False
-        for a, b in zip(x, y, strict=True):
-            same = equal(a, b)
-            if same is not True:
-                return same
-        return True
+        return len(x) == len(y) and all(equal(a, b) is True for a, b in zip(x, y, strict=True))
     if kind == "context":
-        if x.keys() != y.keys():
-            return False
-        for key, a in x.items():
-            same = equal(a, y[key])
-            if same is not True:
-                return same
-        return True
+        return x.keys() == y.keys() and all(equal(a, y[key]) is True for key, a in x.items())
     if kind == "function":
         return None
+    if kind in ("zoned time", "zoned date and time"):
+        return _same_zoned(x, y)
     return bool(x == y)
 
 

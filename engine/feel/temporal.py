@@ -16,11 +16,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from engine.feel.values import DaysTimeDuration, YearsMonthsDuration
 
 _DATE = re.compile(r"(-?(?:[1-9]\d{4,8}|\d{4}))-(\d\d)-(\d\d)")
+# A zone id follows `@` (FEEL) or, after an offset, sits in brackets (Java's ZonedDateTime text).
 _TIME = re.compile(
-    r"(\d\d):(\d\d)(?::(\d\d)(?:\.(\d+))?)?(Z|[+-]\d\d:\d\d(?::\d\d)?)?(?:@([A-Za-z0-9_+\-/]+))?"
+    r"(\d\d):(\d\d)(?::(\d\d)(?:\.(\d+))?)?(Z|[+-]\d\d:\d\d(?::\d\d)?)?"
+    r"(?:@([A-Za-z0-9_+\-/]+)|\[([A-Za-z0-9_+\-/]+)\])?"
 )
-_YM = re.compile(r"(-)?P(?:(\d+)Y)?(?:(\d+)M)?")
-_DT = re.compile(r"(-)?P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d*)?)S)?)?")
+# Java's Duration/Period parsers also take a sign per component (`PT-5M`, `P-1Y-2M`).
+_YM = re.compile(r"(-)?P(?:(-?\d+)Y)?(?:(-?\d+)M)?")
+_DT = re.compile(r"(-)?P(?:(-?\d+)D)?(?:T(?:(-?\d+)H)?(?:(-?\d+)M)?(?:(-?\d+(?:\.\d*)?)S)?)?")
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -58,11 +61,12 @@ def _tz(offset: str | None, zone: str | None) -> dt.tzinfo | bool | None:
 
 
 def parse_time(text: str) -> dt.time | None:
-    """``HH:MM[:SS[.f]]`` with an optional offset or ``@zone``."""
-    match = _TIME.fullmatch(text)
+    """``[T]HH:MM[:SS[.f]]`` with an optional offset, ``@zone`` or ``offset[zone]``."""
+    match = _TIME.fullmatch(text[1:] if text.startswith("T") else text)
     if match is None:
         return None
-    tz = _tz(match[5], match[6])
+    # `+02:00[Europe/Berlin]`: the zone id wins, as in Java's ZonedDateTime.parse.
+    tz = _tz(match[5], match[6]) if match[7] is None else _tz(None, match[7])
     if isinstance(tz, bool):
         return None
     micro = int((match[4] or "0")[:6].ljust(6, "0"))
@@ -78,6 +82,8 @@ def parse_date_time(text: str) -> dt.datetime | None:
         date = parse_date(text)
         return None if date is None else dt.datetime(date.year, date.month, date.day)
     date_text, _, time_text = text.partition("T")
+    if time_text.startswith("T"):
+        return None
     date = parse_date(date_text)
     midnight = time_text.startswith("24:00:00") and not time_text[8:9].isdigit()
     if midnight:

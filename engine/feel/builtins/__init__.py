@@ -6,6 +6,7 @@ Importing the package registers every function in :data:`BUILTINS`.
 from engine.feel.builtins import (  # noqa: F401 - imported to register the functions
     contexts,
     conversion,
+    json_fns,
     lists,
     numbers,
     ranges,

@@ -18,6 +18,8 @@ def _context(value: Any) -> dict[str, Any]:
 def get_value(m: Any, key: Any) -> Any:
     context = _context(m)
     if isinstance(key, list):
+        if not key:
+            return None  # feel-scala: an empty path has no value
         current: Any = context
         for part in key:
             if not isinstance(current, dict):
@@ -30,6 +32,12 @@ def get_value(m: Any, key: Any) -> Any:
 @builtin("get entries", "m")
 def get_entries(m: Any) -> Any:
     return [{"key": key, "value": value} for key, value in _context(m).items()]
+
+
+# feel-scala names the context parameter both `m` (DMN) and `context` (Camunda docs).
+builtin("get entries", "context")(get_entries)
+builtin("get value", "context, key")(get_value)
+builtin("get value", "context, keys")(get_value)
 
 
 def _put(context: dict[str, Any], keys: list[str], value: Any) -> dict[str, Any]:
@@ -54,17 +62,20 @@ builtin("context put", "context, keys, value")(context_put)
 builtin("put", "context, key, value")(context_put)
 
 
-@builtin("context merge", "contexts")
 def context_merge(contexts: Any) -> Any:
+    """``context merge(list)`` or ``context merge(c1, c2, ...)``: later entries override."""
     result: dict[str, Any] = {}
     for context in contexts if isinstance(contexts, list) else [contexts]:
         result.update(_context(context))
     return result
 
 
-builtin("put all", "contexts", varargs=True, required=0)(
-    lambda contexts: context_merge(contexts[0] if len(contexts) == 1 else contexts)
-)
+def _merge_varargs(contexts: list[Any]) -> Any:
+    return context_merge(contexts[0] if len(contexts) == 1 else contexts)
+
+
+builtin("context merge", "contexts", varargs=True, required=1)(_merge_varargs)
+builtin("put all", "contexts", varargs=True, required=0)(_merge_varargs)
 
 
 @builtin("context", "entries")
@@ -74,10 +85,8 @@ def context(entries: Any) -> Any:
         entry_context = _context(entry)
         if "key" not in entry_context or "value" not in entry_context:
             return None
-        key = text(entry_context["key"])
-        if key in result:
-            return None  # duplicate keys are an error in DMN 1.4
-        result[key] = entry_context["value"]
+        # feel-scala: a later entry with the same key overrides an earlier one.
+        result[text(entry_context["key"])] = entry_context["value"]
     return result
 
 

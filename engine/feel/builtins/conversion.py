@@ -42,8 +42,10 @@ def to_string(value: Any) -> str | None:
         return value.isoformat()
     if isinstance(value, dt.time):
         return format_time(value)
-    if isinstance(value, (DaysTimeDuration, YearsMonthsDuration)):
-        return str(value)
+    if isinstance(value, DaysTimeDuration):
+        return "P0D" if value.seconds == 0 else str(value)  # feel-scala's zero duration
+    if isinstance(value, YearsMonthsDuration):
+        return "P0Y" if value.months == 0 else str(value)
     if isinstance(value, list):
         return "[" + ", ".join(_nested(v) for v in value) + "]"
     if isinstance(value, dict):
@@ -126,12 +128,24 @@ def date_time_parts(date: Any, time: Any) -> Any:
 
 @builtin("date and time", "date, timezone")
 def date_time_in_zone(date: Any, timezone: Any) -> Any:
-    """Camunda's extension: the same instant in another zone (local values are taken as UTC)."""
+    """Camunda's extension: the same instant in another zone; a local date-time gets the zone
+    (its wall-clock time kept), as feel-scala's ``atZone`` does."""
     if not isinstance(date, dt.datetime):
         return None
-    zone = ZoneInfo(text(timezone))
-    source = date if date.tzinfo is not None else date.replace(tzinfo=dt.UTC)
-    return source.astimezone(zone)
+    zone = _zone(text(timezone))
+    if date.tzinfo is None:
+        return date.replace(tzinfo=zone)
+    return date.astimezone(zone)
+
+
+def _zone(name: str) -> dt.tzinfo:
+    """Java's ``ZoneId.of``: ``Z``, an offset (``+01:00``) or a region id."""
+    if name == "Z":
+        return dt.UTC
+    offset = parse_time("00:00" + name) if name[:1] in "+-" else None
+    if offset is not None and offset.tzinfo is not None:
+        return offset.tzinfo
+    return ZoneInfo(name)
 
 
 @builtin("time", "from")

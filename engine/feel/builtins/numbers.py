@@ -15,7 +15,7 @@ from decimal import (
 )
 from typing import Any
 
-from engine.feel.builtins.registry import builtin, is_int, number
+from engine.feel.builtins.registry import builtin, is_int, number, text
 from engine.feel.ops import DECIMAL
 from engine.feel.values import DaysTimeDuration, YearsMonthsDuration
 
@@ -35,6 +35,28 @@ def _round(value: Any, scale: Any, mode: str) -> Decimal:
 @builtin("decimal", "n, scale")
 def decimal(n: Any, scale: Any) -> Any:
     return _round(n, number(scale), ROUND_HALF_EVEN)
+
+
+# Java's RoundingMode names, as feel-scala's decimal(n, scale, mode) accepts them (any case).
+_MODES = {
+    "UP": ROUND_UP,
+    "DOWN": ROUND_DOWN,
+    "CEILING": ROUND_CEILING,
+    "FLOOR": ROUND_FLOOR,
+    "HALF_UP": ROUND_HALF_UP,
+    "HALF_DOWN": ROUND_HALF_DOWN,
+    "HALF_EVEN": ROUND_HALF_EVEN,
+}
+
+
+@builtin("decimal", "n, scale, mode")
+def decimal_mode(n: Any, scale: Any, mode: Any) -> Any:
+    name = text(mode).upper()
+    if name == "UNNECESSARY":
+        # Java fails when rounding would be needed; feel-scala then gives null.
+        rounded = _round(n, scale, ROUND_DOWN)
+        return rounded if rounded == number(n) else None
+    return _round(n, scale, _MODES[name])
 
 
 @builtin("floor", "n")
@@ -62,9 +84,15 @@ def round_up(n: Any, scale: Any) -> Any:
     return _round(n, scale, ROUND_UP)
 
 
+builtin("round up", "n")(lambda n: _round(n, Decimal(0), ROUND_UP))  # scale 0 (Camunda docs)
+
+
 @builtin("round down", "n, scale")
 def round_down(n: Any, scale: Any) -> Any:
     return _round(n, scale, ROUND_DOWN)
+
+
+builtin("round down", "n")(lambda n: _round(n, Decimal(0), ROUND_DOWN))  # scale 0 (Camunda docs)
 
 
 @builtin("round half up", "n, scale")
@@ -72,9 +100,19 @@ def round_half_up(n: Any, scale: Any) -> Any:
     return _round(n, scale, ROUND_HALF_UP)
 
 
+builtin("round half up", "n")(
+    lambda n: _round(n, Decimal(0), ROUND_HALF_UP)
+)  # scale 0 (Camunda docs)
+
+
 @builtin("round half down", "n, scale")
 def round_half_down(n: Any, scale: Any) -> Any:
     return _round(n, scale, ROUND_HALF_DOWN)
+
+
+builtin("round half down", "n")(
+    lambda n: _round(n, Decimal(0), ROUND_HALF_DOWN)
+)  # scale 0 (Camunda docs)
 
 
 @builtin("abs", "n")
@@ -84,6 +122,9 @@ def abs_(n: Any) -> Any:
     if isinstance(n, YearsMonthsDuration):
         return YearsMonthsDuration(abs(n.months))
     return abs(number(n))
+
+
+builtin("abs", "number")(abs_)  # feel-scala accepts both parameter names
 
 
 @builtin("modulo", "dividend, divisor")

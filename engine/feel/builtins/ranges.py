@@ -109,18 +109,28 @@ def _end_before(a: Range, b: Range) -> bool:
     return _lt(a.end, b.end) or (_eq(a.end, b.end) and not a.end_included and b.end_included)
 
 
+def _end_not_after(a: Range, b: Range) -> bool:
+    """a ends before b ends, or at the same point unless only a includes it (DMN 1.4 10.3.4.12:
+    ``a.end < b.end or (a.end = b.end and (not a.end included or b.end included))``)."""
+    if b.end is None:
+        return True
+    if a.end is None:
+        return False
+    return _lt(a.end, b.end) or (_eq(a.end, b.end) and (not a.end_included or b.end_included))
+
+
 @builtin("overlaps before", "range1, range2")
 def overlaps_before(x: Any, y: Any) -> Any:
     if not (isinstance(x, Range) and isinstance(y, Range)):
         return None
-    return _start_before(x, y) and _overlaps(x, y) and _end_before(x, y)
+    return _start_before(x, y) and _overlaps(x, y) and _end_not_after(x, y)
 
 
 @builtin("overlaps after", "range1, range2")
 def overlaps_after(x: Any, y: Any) -> Any:
     if not (isinstance(x, Range) and isinstance(y, Range)):
         return None
-    return _start_before(y, x) and _overlaps(x, y) and _end_before(y, x)
+    return _start_before(y, x) and _overlaps(x, y) and _end_not_after(y, x)
 
 
 def _same_end(a: Range, b: Range) -> bool:
@@ -208,3 +218,21 @@ def range_(from_: Any) -> Any:
     except FeelError:
         return None
     return value if isinstance(value, Range) else None
+
+
+# The DMN 1.4 signatures name the parameters after what is passed (point or range); named
+# invocation accepts each spelling (feel-scala BuiltinRangeFunctionTest, `before(point: 11, ...)`).
+for _name, _fn, _aliases in (
+    # `range, point` has the same names as `point, range`: feel-scala reads them as the latter.
+    ("before", before, ("point, range", "range1, range2")),
+    ("after", after, ("point, range", "range1, range2")),
+    ("finishes", finishes, ("range1, range2",)),
+    ("finished by", finished_by, ("range1, range2",)),
+    ("starts", starts, ("range1, range2",)),
+    ("started by", started_by, ("range1, range2",)),
+    ("includes", includes, ("range1, range2",)),
+    ("during", during, ("range1, range2",)),
+    ("coincides", coincides, ("range1, range2",)),
+):
+    for _params in _aliases:
+        builtin(_name, _params)(_fn)

@@ -157,12 +157,19 @@ def trim(string: Any) -> Any:
 
 @builtin("is blank", "string")
 def is_blank(string: Any) -> Any:
+    # Java's isBlank: only whitespace, which includes \f (as str.isspace does).
     return not text(string).strip()
 
 
 @builtin("to base64", "value")
 def to_base64(value: Any) -> Any:
     return base64.b64encode(text(value).encode()).decode()
+
+
+@builtin("from base64", "value")
+def from_base64(value: Any) -> Any:
+    # Invalid Base64 or bytes that are not UTF-8 text give null (feel-scala reports a failure).
+    return base64.b64decode(text(value), validate=True).decode()
 
 
 @builtin("uuid")
