@@ -262,8 +262,13 @@ class EngineApi(Protocol):
         """Register a listener (long polling, job streams); returns a function that removes it."""
         ...
 
-    def job_activated(self, job_key: int, deadline: int) -> bool:
-        """Whether the job is still activated with this deadline (job streams' flow control)."""
+    def yield_job(self, job_key: int) -> None:
+        """An activated job a stream could not deliver is activatable again (Zeebe's JOB YIELD)."""
+        ...
+
+    def job_activated(self, job_key: int, worker: str, deadline: int | None = None) -> bool:
+        """Whether the job is activated for ``worker`` (and, given a ``deadline``, still until
+        then); job streams count their jobs in flight with it."""
         ...
 
     def complete_job(self, job_key: int, variables: JsonDict) -> None: ...

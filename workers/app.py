@@ -16,6 +16,7 @@ from pyzeebe import (
 from wenping.settings import WorkerSettings
 from workers.db import connect, transaction
 from workers.demo.data import seed_expert_pools
+from workers.streaming import FlowControlledWorker
 from workers.tasks import (
     experts,
     filings,
@@ -66,13 +67,14 @@ def build_worker(
 ) -> ZeebeWorker:
     """A worker for every job type in ``workers.job_types``, tuned for throughput."""
     ctx = context or context_from(settings)
-    worker = ZeebeWorker(
+    worker = FlowControlledWorker(
         channel,
         name="wenping-workers",
         poll_retry_delay=POLL_RETRY_DELAY_S,
         exception_handler=on_error,
         max_connection_retries=CONNECTION_RETRIES,
-        # New jobs are pushed at once (the lowest latency); older ones are still polled.
+        # New jobs are pushed at once (the lowest latency), while the task has room; older
+        # ones are still polled.
         stream_enabled=settings.stream_jobs,
     )
     worker.include_router(*routers(ctx))

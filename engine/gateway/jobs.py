@@ -31,12 +31,17 @@ log = structlog.get_logger(__name__)
 STREAM_BATCH = 32
 """Jobs activated for one stream per turn; more would delay the other streams of the type."""
 
-STREAM_CAPACITY = 64
-"""A stream with this many jobs in flight (pushed or queued, and still activated: not completed,
-failed or timed out) is skipped; the jobs stay for polling. Zeebe's Java client signals its
-capacity through gRPC flow control; pyzeebe reads a stream as fast as it comes, so the engine
-stands in for that flow control, else one worker could take every new job it cannot finish
-before the jobs time out."""
+STREAM_CAPACITY = 32
+"""A stream with this many jobs in flight (activated for it and not completed, failed or timed
+out), or this many waiting to be sent, is skipped; the jobs stay for polling. Zeebe's Java
+client signals its capacity through gRPC flow control; a pyzeebe 4.7 worker reads a stream as
+fast as it comes, so the engine stands in for that flow control, else one worker could take
+every new job and let them time out. 32 leaves a pyzeebe task's poller room under its
+``max_running_jobs`` (wenping's workers: 64)."""
+
+RECHECK_S = 0.01
+"""A full stream's jobs in flight are looked up again at most this often (a burst of new jobs
+would otherwise cost a lookup per job in flight for every new job)."""
 
 
 @dataclasses.dataclass(eq=False)
@@ -55,8 +60,10 @@ class JobStream:
 
     request: api.JobActivationRequest
     queue: asyncio.Queue[Pushed] = dataclasses.field(default_factory=asyncio.Queue)
-    in_flight: dict[int, int] = dataclasses.field(default_factory=dict)
-    """Job key → deadline of the jobs activated for this stream (some may have ended since)."""
+    in_flight: set[int] = dataclasses.field(default_factory=set)
+    """Keys of the jobs activated for this stream (some may have ended since)."""
+    checked_at: float = float("-inf")
+    """Loop time ``in_flight`` was last pruned of the jobs that ended."""
 
 
 class JobDispatcher:
@@ -131,12 +138,23 @@ class JobDispatcher:
             streams.remove(stream)
             if not streams:
                 del self._streams[stream.request.job_type]
-        if not stream.queue.empty():
-            # Activated but never delivered: they come back when their timeout passes.
+        # Activated for it but never sent: yielded back (Zeebe's JOB YIELD), so other streams
+        # and pollers get them now rather than after their timeout.
+        yielded = 0
+        while not stream.queue.empty():
+            job, _ack = stream.queue.get_nowait()
+            if not self._engine.job_activated(job.key, job.worker, job.deadline):
+                continue
+            try:
+                self._engine.yield_job(job.key)
+                yielded += 1
+            except EngineError:
+                log.exception("job yield failed", job_key=job.key)
+        if yielded:
             log.info(
-                "job stream closed with undelivered jobs",
+                "job stream closed: undelivered jobs yielded",
                 job_type=stream.request.job_type,
-                jobs=stream.queue.qsize(),
+                jobs=yielded,
             )
 
     def _on_jobs_available(self, job_type: str) -> None:
@@ -176,23 +194,23 @@ class JobDispatcher:
                 # The activation's own commit, taken now: awaited before each push.
                 ack = asyncio.ensure_future(self._engine.durable())
                 for job in jobs:
-                    stream.in_flight[job.key] = job.deadline
+                    stream.in_flight.add(job.key)
                     stream.queue.put_nowait((job, ack))
             if len(jobs) < request.max_jobs:
                 return  # nothing left of this type
             idle_turns = 0
 
     def _room(self, stream: JobStream) -> int:
-        """How many more jobs ``stream`` may have in flight. The jobs that ended are forgotten
-        only when the stream looks full, so a push costs no lookups most of the time."""
-        if len(stream.in_flight) >= STREAM_CAPACITY:
-            activated = self._engine.job_activated
-            stream.in_flight = {
-                key: deadline
-                for key, deadline in stream.in_flight.items()
-                if activated(key, deadline)
-            }
-        return STREAM_CAPACITY - len(stream.in_flight)
+        """How many more jobs ``stream`` may take. The jobs that ended are forgotten only when
+        the stream looks full, at most every RECHECK_S, so most pushes cost no lookups. Jobs
+        waiting to be sent count even once timed out: a client that stopped reading gets no
+        more."""
+        now = self._loop.time() if self._loop is not None else 0.0
+        if len(stream.in_flight) >= STREAM_CAPACITY and now - stream.checked_at >= RECHECK_S:
+            stream.checked_at = now
+            activated, worker = self._engine.job_activated, stream.request.worker
+            stream.in_flight = {key for key in stream.in_flight if activated(key, worker)}
+        return STREAM_CAPACITY - max(len(stream.in_flight), stream.queue.qsize())
 
     def _serve_waiters(self, job_type: str) -> None:
         queue = self._waiting.get(job_type)

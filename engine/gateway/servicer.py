@@ -234,6 +234,8 @@ class GatewayServicer(pb_grpc.GatewayServicer):
             while True:
                 job, ack = await stream.queue.get()
                 await self._stream_durable(ack, context)
+                if not self._engine.job_activated(job.key, job.worker, job.deadline):
+                    continue  # timed out (or ended) while it waited: not the client's any more
                 yield convert.activated_job(job)
         finally:
             self._jobs.close_stream(stream)

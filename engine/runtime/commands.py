@@ -15,6 +15,7 @@ from engine.api import (
     JobActivationRequest,
     JsonDict,
 )
+from engine.errors import EngineError
 from engine.runtime.behaviors import Behaviors
 from engine.runtime.entities import Job, JobState
 from engine.runtime.state import State
@@ -52,11 +53,22 @@ class EngineCommands:
             lambda: self._b.jobs.activate(request), value_type="JOB_BATCH", intent="ACTIVATE"
         )
 
-    def job_activated(self, job_key: int, deadline: int) -> bool:
-        """Whether the job is still activated with this deadline: not completed, failed, timed
-        out or activated again since (job streams count their jobs in flight with it)."""
+    def job_activated(self, job_key: int, worker: str, deadline: int | None = None) -> bool:
+        """Whether the job is activated for ``worker`` (not completed, failed, timed out or
+        activated by another worker since) and, given a ``deadline``, still until then. Job
+        streams count their jobs in flight with it; True while the engine must reload its
+        state after a failed commit (it cannot tell, and a stream should rather wait)."""
+        try:
+            self._ensure_loaded()
+        except EngineError:
+            return True
         job = self._state.get(Job, job_key)
-        return job is not None and job.state == JobState.ACTIVATED and job.deadline == deadline
+        return (
+            job is not None
+            and job.state == JobState.ACTIVATED
+            and job.worker == worker
+            and (deadline is None or job.deadline == deadline)
+        )
 
     def complete_job(self, job_key: int, variables: JsonDict) -> None:
         self._run(
@@ -111,6 +123,11 @@ class EngineCommands:
             value_type="JOB",
             intent="UPDATE_RETRIES",
             key=job_key,
+        )
+
+    def yield_job(self, job_key: int) -> None:
+        self._run(
+            lambda: self._b.jobs.yield_back(job_key), value_type="JOB", intent="YIELD", key=job_key
         )
 
     def update_job_timeout(self, job_key: int, timeout_ms: int) -> None:

@@ -247,9 +247,20 @@ class FakeEngine:
     def resolve_incident(self, incident_key: int) -> None:
         raise NotFound(f"Expected to resolve incident with key '{incident_key}', not found")
 
-    def job_activated(self, job_key: int, deadline: int) -> bool:
+    def yield_job(self, job_key: int) -> None:
+        job = self._job(job_key)
+        job.state, job.deadline, job.worker = "ACTIVATABLE", -1, ""
+        self._record(job_key, "JOB", "YIELDED", job.instance_key, {"type": job.type})
+        self._notify(job.type)
+
+    def job_activated(self, job_key: int, worker: str, deadline: int | None = None) -> bool:
         job = self.jobs.get(job_key)
-        return job is not None and job.state == "ACTIVATED" and job.deadline == deadline
+        return (
+            job is not None
+            and job.state == "ACTIVATED"
+            and job.worker == worker
+            and (deadline is None or job.deadline == deadline)
+        )
 
     def activate_jobs(self, request: api.JobActivationRequest) -> list[api.ActivatedJob]:
         self.calls.append(("activate_jobs", {"request": request}))

@@ -10,6 +10,7 @@ import grpc
 import pytest
 from pyzeebe.proto import gateway_pb2 as pb
 
+from engine import api
 from engine.gateway import jobs as dispatch
 
 from .conftest import Gateway
@@ -55,6 +56,7 @@ async def test_a_stream_at_capacity_leaves_new_jobs_to_polling_until_one_ends(
     # pyzeebe reads a stream without flow control: the engine stops pushing to a worker that
     # has STREAM_CAPACITY jobs in flight, so it cannot hoard jobs it would let time out.
     monkeypatch.setattr(dispatch, "STREAM_CAPACITY", 2)
+    monkeypatch.setattr(dispatch, "RECHECK_S", 0)
     await gateway.deploy("Push", "push", tmp_path)
     stream = _stream(gateway, "busy")
     await gateway.until(lambda: gateway.host.dispatcher.open_streams("push") == 1)
@@ -72,6 +74,52 @@ async def test_a_stream_at_capacity_leaves_new_jobs_to_polling_until_one_ends(
     again = await stream.read()  # type: ignore[attr-defined]
     assert json.loads(again.variables)["k"] == 3
     stream.cancel()  # type: ignore[attr-defined]
+
+
+async def test_a_full_stream_is_looked_up_again_only_after_a_while(
+    gateway: Gateway, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A burst of new jobs while a stream is full must not cost a lookup per job in flight for
+    # every new job.
+    monkeypatch.setattr(dispatch, "STREAM_CAPACITY", 2)
+    monkeypatch.setattr(dispatch, "RECHECK_S", 3600)
+    lookups: list[int] = []
+    real = gateway.fake.job_activated
+
+    def counted(job_key: int, worker: str, deadline: int | None = None) -> bool:
+        lookups.append(job_key)
+        return real(job_key, worker, deadline)
+
+    monkeypatch.setattr(gateway.fake, "job_activated", counted)
+    await gateway.deploy("Push", "push", tmp_path)
+    stream = _stream(gateway, "busy")
+    await gateway.until(lambda: gateway.host.dispatcher.open_streams("push") == 1)
+    for k in range(12):
+        await gateway.client.run_process("Process_Push", {"k": k})
+    pushed = [await stream.read() for _ in range(2)]  # type: ignore[attr-defined]
+    assert len(pushed) == 2
+    # one pruning pass over the two jobs in flight, plus one check per job actually sent
+    assert len(lookups) <= 2 + len(pushed), lookups
+    stream.cancel()  # type: ignore[attr-defined]
+
+
+async def test_jobs_a_closed_stream_never_sent_are_yielded_to_pollers_at_once(
+    gateway: Gateway, tmp_path: Path
+) -> None:
+    # Zeebe's JOB YIELD: not after the job timeout (here 10 minutes).
+    await gateway.deploy("Push", "push", tmp_path)
+    stream = gateway.host.dispatcher.open_stream(
+        api.JobActivationRequest("push", "gone", 600_000, 32)
+    )
+    await gateway.client.run_process("Process_Push", {"k": 1})
+    await gateway.until(lambda: stream.queue.qsize() == 1)  # activated, not yet sent
+    gateway.host.dispatcher.close_stream(stream)
+    request = pb.ActivateJobsRequest(
+        type="push", worker="poller", timeout=1000, maxJobsToActivate=1, requestTimeout=-1
+    )
+    jobs = [j async for r in gateway.stub.ActivateJobs(request) for j in r.jobs]
+    assert [json.loads(j.variables) for j in jobs] == [{"k": 1}]
+    assert ("JOB", "YIELDED") in [(r.value_type, r.intent) for r in gateway.fake.records]
 
 
 async def test_stream_with_invalid_timeout_is_refused(gateway: Gateway) -> None:

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from engine.api import Resource
+from engine.api import JobActivationRequest, Resource
 from engine.errors import FailedPrecondition, InvalidArgument, NotFound
 
 from .support import END, ONE_TASK, START, Harness, bpmn, chain, service
@@ -86,22 +86,53 @@ def test_job_timeout_makes_job_activatable_again(h: Harness) -> None:
     ]
 
 
-def test_job_activated_holds_until_the_job_ends_times_out_or_is_activated_again(
+def test_job_activated_holds_until_the_job_ends_times_out_or_goes_to_another_worker(
     h: Harness,
 ) -> None:
     # What job streams count as in flight.
     h.deploy(ONE_TASK)
     h.start()
-    (first,) = h.jobs("work", timeout_ms=5_000)
-    assert h.engine.job_activated(first.key, first.deadline)
-    h.advance(5_001)
-    assert not h.engine.job_activated(first.key, first.deadline), "timed out"
-    again = h.job("work")
-    assert not h.engine.job_activated(first.key, first.deadline), "activated for another"
-    assert h.engine.job_activated(again.key, again.deadline)
+    (job,) = h.jobs("work", timeout_ms=5_000)
+    worker = job.worker
+    assert h.engine.job_activated(job.key, worker)
+    assert h.engine.job_activated(job.key, worker, job.deadline)
+    assert not h.engine.job_activated(job.key, "someone-else")
+    h.engine.update_job_timeout(job.key, 60_000)
+    assert h.engine.job_activated(job.key, worker), "a new deadline is the same activation"
+    assert not h.engine.job_activated(job.key, worker, job.deadline), "not until then"
+    h.advance(60_001)
+    assert not h.engine.job_activated(job.key, worker), "timed out"
+    (again,) = h.engine.activate_jobs(JobActivationRequest("work", "other", 60_000, 1))
+    assert not h.engine.job_activated(job.key, worker), "activated for another worker"
+    assert h.engine.job_activated(again.key, "other", again.deadline)
     h.engine.complete_job(again.key, {})
-    assert not h.engine.job_activated(again.key, again.deadline)
-    assert not h.engine.job_activated(123, again.deadline), "unknown key"
+    assert not h.engine.job_activated(again.key, "other")
+    assert not h.engine.job_activated(123, "other"), "unknown key"
+
+
+def test_a_yielded_job_is_activatable_at_once_and_only_an_activated_one_yields(
+    h: Harness,
+) -> None:
+    h.deploy(ONE_TASK)
+    pi = h.start()
+    (job,) = h.jobs("work", timeout_ms=600_000)
+    h.engine.yield_job(job.key)
+    again = h.job("work")  # no timeout had to pass
+    assert again.key == job.key
+    h.engine.complete_job(again.key, {})
+    with pytest.raises(NotFound, match="Expected to yield job with key"):
+        h.engine.yield_job(again.key)
+    intents = [r.intent for r in h.records(pi) if r.value_type == "JOB"]
+    assert intents[:3] == ["CREATED", "YIELDED", "COMPLETED"]
+
+
+def test_yielding_a_job_that_is_not_activated_is_rejected(h: Harness) -> None:
+    h.deploy(ONE_TASK)
+    h.start()
+    (job,) = h.jobs("work")
+    h.engine.fail_job(job.key, retries=0, error_message="boom", retry_backoff_ms=0)
+    with pytest.raises(FailedPrecondition, match="but it is in state 'FAILED'"):
+        h.engine.yield_job(job.key)
 
 
 def test_fail_with_retries_and_backoff_then_no_retries_creates_incident(h: Harness) -> None:

@@ -16,6 +16,7 @@ from wenping.settings import WorkerSettings
 from workers.app import POLL_RETRY_DELAY_S, build_worker
 from workers.errors import NotFound
 from workers.job_types import JobType
+from workers.streaming import FlowControlledWorker
 from workers.tasks.base import BpmnError, WorkerContext, on_error
 
 VARIABLES_MD = Path(__file__).resolve().parents[3] / "workers" / "VARIABLES.md"
@@ -27,6 +28,7 @@ async def test_every_job_type_has_a_tuned_task(ctx: WorkerContext) -> None:
         worker = build_worker(WorkerSettings(), channel, context=ctx)
         assert sorted(t.type for t in worker.tasks) == sorted(JobType)
         assert POLL_RETRY_DELAY_S <= 1 and worker.poll_retry_delay == POLL_RETRY_DELAY_S
+        assert isinstance(worker, FlowControlledWorker)
         # A long-running worker must not give up after pyzeebe's lifetime count of 10 errors.
         assert worker.zeebe_adapter._max_connection_retries == -1
         for task in worker.tasks:
