@@ -1,6 +1,6 @@
 """Engine benchmark (issue 2): prints figures and their ratios to the targets; asserts nothing.
 
-    .venv/bin/python bench/engine.py [--jobs 2000] [--rounds 3] [--backlog 5000] [--stored 100000]
+    .venv/bin/python bench/engine.py [--jobs 2000] [--rounds 5] [--backlog 5000] [--stored 100000]
 
 (a) baseline: a pyzeebe worker against a no-op in-memory gateway (bench/noop_gateway.py);
 (b) engine jobs/s, same worker, durable default store (SQLite WAL), instances created meanwhile;
@@ -43,6 +43,7 @@ from bench import models
 from engine.api import JobActivationRequest, Resource
 from engine.testing import EngineHarness
 from wenping.logging import configure_logging
+from workers.streaming import FlowControlledWorker
 
 REPO = Path(__file__).resolve().parent.parent
 JOB = "bench-work"
@@ -114,9 +115,10 @@ def worker_channel(address: str, counter: CompletionCounter) -> grpc.aio.Channel
 
 def worker(channel: Any, *, tuned: bool = True, stream: bool = False) -> ZeebeWorker:
     """The worker under test; ``tuned`` follows ECOSYSTEM-NOTES.md, else pyzeebe's defaults;
-    ``stream`` opens a job stream besides polling, as workers/app.py does."""
+    ``stream`` opens a job stream besides polling, with workers/app.py's flow control."""
     delay: Any = 0.01 if tuned else 5  # pyzeebe types it int; it sleeps a float fine
-    w = ZeebeWorker(channel, poll_retry_delay=delay, stream_enabled=stream)
+    kind = FlowControlledWorker if stream else ZeebeWorker
+    w = kind(channel, poll_retry_delay=delay, stream_enabled=stream)
 
     @w.task(task_type=JOB, **(TUNED if tuned else {}))
     async def work() -> dict[str, Any]:
@@ -214,7 +216,9 @@ async def engine_rates(args: Any) -> dict[str, float]:
                 steady = asyncio.ensure_future(run_worker_until(channel, counter, args.jobs))
                 await create_many(client, "Process_Bench", args.jobs)
                 steadies.append(await steady)
-                # (c)
+                # (c) once the burst's after-work (WAL checkpoint, search-table export) is done:
+                # "idle" is the whole engine, not only the worker.
+                await asyncio.sleep(args.settle)
                 latencies = await idle_latencies(channel, client, block, stream=True)
                 block_p50s.append(statistics.median(latencies))
                 streamed += latencies
@@ -339,10 +343,11 @@ def row(name: str, value: str, target: str, ratio: float | None, ok: bool | None
 async def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2000, help="jobs per round of (a) and (b)")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--backlog", type=int, default=5000)
     parser.add_argument("--stored", type=int, default=100_000)
     parser.add_argument("--latency-samples", type=int, default=300)
+    parser.add_argument("--settle", type=float, default=1.0, help="seconds between (b) and (c)")
     parser.add_argument("--step-samples", type=int, default=40, help="(e) samples per size")
     parser.add_argument("--default-window", type=float, default=12.0)
     args = parser.parse_args(argv)
