@@ -231,11 +231,23 @@ def positive_test(node: Node) -> Code:
     code = compile_node(node)
     if node.data == "unary_compare":
         return code
+    if _mentions_input(node):
+        # feel-scala: a test that reads `?` is a condition; only a boolean decides it
+        # (`? < 10` with a null input is null, not "null equals null").
+        def condition(scope: Scope) -> Any:
+            result = code(scope)
+            return result if isinstance(result, bool) else None
+
+        return condition
 
     def test(scope: Scope) -> Any:
         return test_value(scope.lookup(INPUT), code(scope))
 
     return test
+
+
+def _mentions_input(node: Node) -> bool:
+    return node.data == "input" or any(_mentions_input(child) for child in subtrees(node))
 
 
 def any_of(tests: list[Code]) -> Code:

@@ -47,29 +47,25 @@ def _filter(node: Node) -> Code:
 
         def static_filter(scope: Scope) -> Any:
             items = base(scope)
-            if items is None:
-                return None
-            items = items if isinstance(items, list) else [items]
+            if not isinstance(items, list):
+                return None  # feel-scala: only a list can be filtered (`5[1]` is null)
             if isinstance(constant, Decimal):
                 return _index(items, constant)
-            if not isinstance(constant, bool) and constant is not None:
-                return None  # feel-scala: a filter must be a boolean or a number
+            # feel-scala: an item is kept only where the filter is true (`xs["a"]` is []).
             return list(items) if constant is True else []
 
         return static_filter
 
     def dynamic_filter(scope: Scope) -> Any:
         items = base(scope)
-        if items is None:
+        if not isinstance(items, list):
             return None
-        items = items if isinstance(items, list) else [items]
         if not items:
             return []
         first = condition(_item_scope(scope, items[0]))
         if isinstance(first, Decimal):
             return _index(items, first)
-        if not isinstance(first, bool) and first is not None:
-            return None  # feel-scala: a filter must be a boolean or a number
+        # Any other value than true drops the item (feel-scala ignores non-boolean filters).
         kept = [items[0]] if first is True else []
         for item in items[1:]:
             if condition(_item_scope(scope, item)) is True:

@@ -78,14 +78,16 @@ CONVERSION = [
 ]
 
 # InterpreterListExpressionTest / InterpreterContextExpressionTest: items that are not comparable
-# make lists and contexts unequal (not null); a filter must be a boolean or a number.
+# make lists and contexts unequal (not null); items whose filter is not a boolean are ignored
+# (latest spec: "ignore items if the filter doesn't return a boolean or a number").
 EXPRESSIONS = [
     ("[1] = [true]", False),
     ("[1] != [true]", True),
     ("{x: 1} = {x: true}", False),
     ("{x: 1} != {x: true}", True),
-    ('[1, 2, 3, 4]["not a valid filter"]', None),
-    ('[1, 2, 3, 4][if item = 1 then "x" else true]', None),
+    ('[1, 2, 3, 4]["not a valid filter"]', []),
+    ('[1, 2, 3, 4][if item = 1 then "x" else true]', [num("2"), num("3"), num("4")]),
+    ("[1, 2, 3, 4][if item < 3 then true else null]", [num("1"), num("2")]),
     ("[1, 2, 3, 4][item > 2]", [num("3"), num("4")]),
     # `foo   bar` names the same entry as foo bar (feel-scala keeps names with whitespace).
     ("{foo   bar: 2}.`foo   bar`", num("2")),

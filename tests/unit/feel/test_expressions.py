@@ -160,7 +160,7 @@ def test_paths() -> None:
         ("[{a: 1}, {a: 2}][a = 2]", [{"a": num("2")}]),
         ("[{a: 1}, {a: 2}][item.a = 1].a", [num("1")]),
         ("[1, 2, 3][true]", [num("1"), num("2"), num("3")]),
-        ("5[true]", [num("5")]),
+        ("5[true]", None),  # feel-scala FeelInterpreterSpec: a scalar is not a list
         ("null[1]", None),
         ("[[1, 2], [3]][1][2]", num("2")),
     ],
