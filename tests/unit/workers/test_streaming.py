@@ -1,13 +1,18 @@
-"""Job streaming with flow control: a worker never runs more than ``max_running_jobs``."""
+"""Job streaming with flow control: a worker never runs more than ``max_running_jobs``, and
+without job streaming at the gateway it goes on polling."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
+import grpc
 import pytest
+import structlog.testing
 from pyzeebe import ZeebeClient, ZeebeWorker, create_insecure_channel
+from pyzeebe.proto import gateway_pb2_grpc as pb_grpc
 
 from engine.testing import EngineHarness
 from tests.unit.runtime.support import ONE_TASK
@@ -85,3 +90,51 @@ async def test_pyzeebe_alone_runs_every_streamed_job_at_once(
     # Why FlowControlledWorker exists (pyzeebe 4.7): if this fails, pyzeebe learned flow
     # control and workers/streaming.py can go.
     assert await _peak_running(harness, tmp_path, ZeebeWorker) == INSTANCES
+
+
+class _PollingOnlyGateway(pb_grpc.GatewayServicer):  # type: ignore[misc]
+    """A gateway from before job streaming (Camunda 8.3): StreamActivatedJobs is UNIMPLEMENTED."""
+
+    async def ActivateJobs(self, request: Any, context: Any) -> AsyncIterator[Any]:
+        await asyncio.sleep(0.05)  # a long poll that finds nothing
+        return
+        yield  # an (empty) response stream
+
+
+async def _run_against_polling_only_gateway(worker_class: type[ZeebeWorker]) -> asyncio.Task[None]:
+    server = grpc.aio.server()
+    pb_grpc.add_GatewayServicer_to_server(_PollingOnlyGateway(), server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    channel = create_insecure_channel(grpc_address=f"127.0.0.1:{port}")
+    worker = worker_class(channel, poll_retry_delay=1, stream_enabled=True)
+
+    @worker.task(task_type="work")
+    async def work() -> dict[str, int]:
+        return {}
+
+    working = asyncio.ensure_future(worker.work())
+    try:
+        await asyncio.wait([working], timeout=0.5)
+        return working
+    finally:
+        if not working.done():
+            await worker.stop()
+            await asyncio.wait_for(working, 10)
+        await channel.close()
+        await server.stop(None)
+
+
+async def test_without_job_streaming_at_the_gateway_the_worker_goes_on_polling() -> None:
+    with structlog.testing.capture_logs() as logs:
+        working = await _run_against_polling_only_gateway(FlowControlledWorker)
+    assert working.exception() is None, "stopped only by worker.stop()"
+    assert {"event": "job_streaming_unavailable", "job_type": "work", "log_level": "warning"} in [
+        {k: entry[k] for k in ("event", "job_type", "log_level") if k in entry} for entry in logs
+    ]
+
+
+async def test_pyzeebe_alone_ends_the_worker_without_job_streaming_at_the_gateway() -> None:
+    # Why workers/streaming.py catches UNIMPLEMENTED (pyzeebe 4.7).
+    working = await _run_against_polling_only_gateway(ZeebeWorker)
+    assert working.done() and working.exception() is not None
