@@ -64,6 +64,8 @@ class JobStream:
     """Keys of the jobs activated for this stream (some may have ended since)."""
     checked_at: float = float("-inf")
     """Loop time ``in_flight`` was last pruned of the jobs that ended."""
+    taken: api.ActivatedJob | None = None
+    """The job taken from ``queue`` and not yet handed to gRPC (waiting for its commit)."""
 
 
 class JobDispatcher:
@@ -141,8 +143,10 @@ class JobDispatcher:
         # Activated for it but never sent: yielded back (Zeebe's JOB YIELD), so other streams
         # and pollers get them now rather than after their timeout.
         yielded = 0
+        unsent = [stream.taken] if stream.taken is not None else []
         while not stream.queue.empty():
-            job, _ack = stream.queue.get_nowait()
+            unsent.append(stream.queue.get_nowait()[0])
+        for job in unsent:
             if not self._engine.job_activated(job.key, job.worker, job.deadline):
                 continue
             try:

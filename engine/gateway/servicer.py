@@ -233,7 +233,9 @@ class GatewayServicer(pb_grpc.GatewayServicer):
         try:
             while True:
                 job, ack = await stream.queue.get()
+                stream.taken = job
                 await self._stream_durable(ack, context)
+                stream.taken = None
                 if not self._engine.job_activated(job.key, job.worker, job.deadline):
                     continue  # timed out (or ended) while it waited: not the client's any more
                 yield convert.activated_job(job)

@@ -111,14 +111,16 @@ async def test_jobs_a_closed_stream_never_sent_are_yielded_to_pollers_at_once(
     stream = gateway.host.dispatcher.open_stream(
         api.JobActivationRequest("push", "gone", 600_000, 32)
     )
-    await gateway.client.run_process("Process_Push", {"k": 1})
-    await gateway.until(lambda: stream.queue.qsize() == 1)  # activated, not yet sent
+    for k in (1, 2):
+        await gateway.client.run_process("Process_Push", {"k": k})
+    await gateway.until(lambda: stream.queue.qsize() == 2)  # activated, not yet sent
+    stream.taken = stream.queue.get_nowait()[0]  # as StreamActivatedJobs awaiting its commit
     gateway.host.dispatcher.close_stream(stream)
     request = pb.ActivateJobsRequest(
-        type="push", worker="poller", timeout=1000, maxJobsToActivate=1, requestTimeout=-1
+        type="push", worker="poller", timeout=1000, maxJobsToActivate=5, requestTimeout=-1
     )
     jobs = [j async for r in gateway.stub.ActivateJobs(request) for j in r.jobs]
-    assert [json.loads(j.variables) for j in jobs] == [{"k": 1}]
+    assert sorted(json.loads(j.variables)["k"] for j in jobs) == [1, 2]
     assert ("JOB", "YIELDED") in [(r.value_type, r.intent) for r in gateway.fake.records]
 
 
