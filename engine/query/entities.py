@@ -7,6 +7,7 @@ names, keys as strings, dates as ISO 8601 strings in UTC.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import (
@@ -295,6 +296,11 @@ def variable_item(row: RowMapping) -> JsonDict:
     }
 
 
+def full_variable_item(row: RowMapping) -> JsonDict:
+    """A variable with its whole value (Camunda's ``truncateValues=false``)."""
+    return {**variable_item(row), "value": row["value"], "isTruncated": False}
+
+
 _VARIABLE_FIELDS = {
     "name": Field(_v.c.name, Kind.STRING, sortable=True, nullable=False),
     "value": Field(_v.c.value, Kind.STRING, sortable=True, nullable=False),
@@ -331,6 +337,11 @@ USER_TASK_VARIABLE = Entity(
         if name != "isTruncated"
     },
 )
+
+
+def with_full_values(entity: Entity) -> Entity:
+    """``entity`` (a variable search) answering whole values instead of truncated ones."""
+    return replace(entity, to_item=full_variable_item)
 
 
 def visible_in_scopes(scopes: Sequence[int]) -> list[ColumnElement[bool]]:

@@ -8,7 +8,8 @@ USER_TASK_STATES = (
     "CANCELED", "FAILED",
 )  # fmt: skip
 INSTANCE_STATES = ("ACTIVE", "COMPLETED", "TERMINATED")
-INCIDENT_STATES = ("ACTIVE", "RESOLVED", "MIGRATED", "PENDING")
+# Camunda's IncidentStateEnum; the projection never stores UNKNOWN, so it matches nothing.
+INCIDENT_STATES = ("ACTIVE", "RESOLVED", "MIGRATED", "PENDING", "UNKNOWN")
 # Camunda 8.8's IncidentFilter.errorType and ElementInstanceFilter.type enums: a value outside
 # them is refused (400) rather than silently matching nothing.
 INCIDENT_ERROR_TYPES = (

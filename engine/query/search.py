@@ -33,6 +33,7 @@ from sqlalchemy import (
 
 from engine.api import JsonDict, Page, SearchResult, Sort
 from engine.errors import InvalidArgument
+from engine.query.like import CaseSensitiveLike
 from engine.query.projection import iso_with_offset_to_ms
 
 MAX_LIMIT = 10_000
@@ -130,25 +131,6 @@ def parse_key(value: Any, path: str) -> int:
     return number
 
 
-def like_pattern(pattern: str) -> str:
-    """Camunda's ``*``/``?`` wildcards (``\\`` escapes) as a SQL LIKE pattern (escape ``\\``)."""
-    out: list[str] = []
-    chars = iter(pattern)
-    for ch in chars:
-        if ch == "\\":
-            nxt = next(chars, "\\")
-            out.append("\\" + nxt if nxt in "%_\\" else nxt)
-        elif ch == "*":
-            out.append("%")
-        elif ch == "?":
-            out.append("_")
-        elif ch in "%_":
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
 def field_condition(f: Field, value: Any, path: str) -> ColumnElement[bool]:
     """The condition of one ``*FilterProperty`` on field ``f``."""
     col = f.expr
@@ -177,7 +159,7 @@ def field_condition(f: Field, value: Any, path: str) -> ColumnElement[bool]:
         elif op == "$like":
             if not isinstance(operand, str):
                 raise InvalidArgument(f"{op_path}: expected a string")
-            conditions.append(col.like(like_pattern(operand), escape="\\"))
+            conditions.append(CaseSensitiveLike(col, operand))
         else:
             v = parse_value(f.kind, operand, op_path, f.enum)
             conditions.append(_compare(col, op, v))

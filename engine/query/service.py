@@ -31,6 +31,7 @@ from engine.query.entities import (
     VARIABLE,
     variable_item,
     visible_in_scopes,
+    with_full_values,
 )
 from engine.query.exporter import QueryExporter
 from engine.query.rebuild import ensure_schema
@@ -116,8 +117,11 @@ class QueryService:
         flt: Any = None,
         sort: Sequence[Sort] = (),
         page: Page | None = None,
+        *,
+        truncate: bool = True,
     ) -> SearchResult:
-        """Variables visible from a user task's element (its scope and every enclosing one)."""
+        """Variables visible from a user task's element (its scope and every enclosing one);
+        ``truncate=False`` answers whole values (Camunda's ``truncateValues=false``)."""
         with self._read() as conn:
             element = conn.execute(
                 select(t.user_task.c.element_instance_key).where(
@@ -129,7 +133,7 @@ class QueryService:
             scopes = self._scope_chain(conn, element)
             return run_search(
                 conn,
-                USER_TASK_VARIABLE,
+                USER_TASK_VARIABLE if truncate else with_full_values(USER_TASK_VARIABLE),
                 flt=flt,
                 sort=sort,
                 page=page,
@@ -182,10 +186,16 @@ class QueryService:
         return self._get(INCIDENT, incident_key)
 
     def search_variables(
-        self, flt: Any = None, sort: Sequence[Sort] = (), page: Page | None = None
+        self,
+        flt: Any = None,
+        sort: Sequence[Sort] = (),
+        page: Page | None = None,
+        *,
+        truncate: bool = True,
     ) -> SearchResult:
-        """POST /v2/variables/search (values longer than Camunda's threshold are truncated)."""
-        return self._search(VARIABLE, flt, sort, page)
+        """POST /v2/variables/search: values longer than Camunda's threshold are truncated
+        unless ``truncate`` is false (``truncateValues=false``)."""
+        return self._search(VARIABLE if truncate else with_full_values(VARIABLE), flt, sort, page)
 
     def get_variable(self, variable_key: int) -> JsonDict | None:
         """GET /v2/variables/{variableKey}: the full value, never truncated."""

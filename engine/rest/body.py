@@ -17,6 +17,7 @@ from starlette.requests import Request
 from engine.rest.problems import ApiProblem, bad_request
 
 MAX_DEPTH = 64
+DEFAULT_TENANT = "<default>"
 # Zeebe's default maximum message size is 4 MB, so no longer value could reach Camunda either.
 MAX_STRING_CHARS = 4 * 1024 * 1024
 
@@ -195,14 +196,32 @@ class Fields:
         return value
 
 
+def tenant_id(value: str | None, command: str) -> str:
+    """The tenant of a command, as Camunda's REST gateway reads it with multi-tenancy disabled:
+    absent (or blank) is the default tenant, and any other id than ``<default>`` is a 400."""
+    if value is None or not value.strip() or value == DEFAULT_TENANT:
+        return DEFAULT_TENANT
+    raise bad_request(
+        f"Expected to handle request {command} with tenant identifier '{value}', "
+        "but multi-tenancy is disabled"
+    )
+
+
 def parse_key(value: Any, name: str) -> int:
-    """A key from a path or body; 400 naming ``name`` unless it is a (string of) digits."""
+    """A key from a path or body; 400 naming ``name`` unless it is a (string of) digits.
+
+    Camunda 8.8's keys are Java longs (``LongKey``: ``^-?[0-9]+$``), so ``0`` or ``-1`` are
+    well-formed keys that merely match nothing (404), while text or a number beyond 64 bits
+    is malformed (400).
+    """
     if isinstance(value, bool):
         raise bad_request(f"{name}: expected a key (a string of digits)")
-    if isinstance(value, int) and 0 < value < 2**63:
-        return value
-    if isinstance(value, str) and value.isascii() and value.isdigit() and 0 < len(value) <= 19:
-        number = int(value)
-        if 0 < number < 2**63:
-            return number
-    raise bad_request(f"{name}: expected a key (a string of digits)")
+    number: int | None = None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.isascii() and 0 < len(value) <= 20:
+        digits = value.removeprefix("-")
+        number = int(value) if digits.isdigit() else None
+    if number is None or not -(2**63) <= number < 2**63:
+        raise bad_request(f"{name}: expected a key (a string of digits)")
+    return number

@@ -65,6 +65,16 @@ def path_key(request: Request, name: str) -> int:
     return parse_key(request.path_params[name], name)
 
 
+def truncate_values(request: Request) -> bool:
+    """The ``truncateValues`` query parameter of variable searches (default true)."""
+    raw = request.query_params.get("truncateValues")
+    if raw is None:
+        return True
+    if raw.lower() not in ("true", "false"):
+        raise bad_request("truncateValues: expected true or false")
+    return raw.lower() == "true"
+
+
 def no_content() -> Response:
     return Response(status_code=204)
 

@@ -11,7 +11,8 @@ from starlette.responses import JSONResponse, Response
 
 from engine.api import JsonDict, ProcessInstanceCreated, ProcessInstanceResult, SearchResult
 from engine.errors import NotFound, Unimplemented
-from engine.rest.body import Fields
+from engine.query.filters import check_tags
+from engine.rest.body import Fields, tenant_id
 from engine.rest.context import (
     Context,
     Endpoint,
@@ -21,6 +22,7 @@ from engine.rest.context import (
     parse_search,
     path_key,
     search_response,
+    truncate_values,
 )
 from engine.rest.problems import ApiProblem, bad_request
 
@@ -63,7 +65,8 @@ def endpoints(ctx: Context) -> list[Endpoint]:
         by_key = body.get_key("processDefinitionKey")
         if (by_id is None) == (by_key is None):
             raise bad_request("processDefinitionId or processDefinitionKey: give exactly one")
-        if body.get_list("runtimeInstructions") or body.get_list("tags"):
+        tags = check_tags(body.get_list("tags") or [], "tags")
+        if body.get_list("runtimeInstructions") or tags:
             raise Unimplemented(
                 "runtimeInstructions and tags are not supported by the embedded engine"
             )
@@ -71,7 +74,7 @@ def endpoints(ctx: Context) -> list[Endpoint]:
             "processDefinitionVersion", default=-1, minimum=-1, maximum=2**31 - 1
         )
         variables = body.variables()
-        tenant = body.get_str("tenantId", default="<default>")
+        tenant = tenant_id(body.get_str("tenantId"), "Create Process Instance")
         starts = _start_elements(body)
         wait = body.get_bool("awaitCompletion")
         fetch = body.get_str_list("fetchVariables") or []
@@ -135,6 +138,12 @@ def endpoints(ctx: Context) -> list[Endpoint]:
 
         return handler
 
+    async def search_variables(request: Request) -> Response:
+        truncate = truncate_values(request)
+        flt, sort, page = parse_search(await ctx.body(request))
+        result = await call(lambda: query.search_variables(flt, sort, page, truncate=truncate))
+        return search_response(result)
+
     pi, ei, inc, var = "Process instance", "Element instance", "Incident", "Variable"
     return [
         Endpoint("POST", "/v2/process-instances", "createProcessInstance",
@@ -173,7 +182,7 @@ def endpoints(ctx: Context) -> list[Endpoint]:
                  "Resolve incident", resolve, inc, request="IncidentResolutionRequest",
                  status=204, errors=(400, 404, 409, 500, 503), params=("incidentKey",)),
         Endpoint("POST", "/v2/variables/search", "searchVariables", "Search variables",
-                 searcher(query.search_variables), var, request="VariableSearchQuery",
+                 search_variables, var, request="VariableSearchQuery",
                  response="VariableSearchQueryResult"),
         Endpoint("GET", "/v2/variables/{variableKey}", "getVariable", "Get variable",
                  getter(query.get_variable, "variableKey", "variable"), var,

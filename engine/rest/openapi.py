@@ -107,7 +107,7 @@ RESULTS: dict[str, dict[str, str]] = {
         "version": "int", "decisionRequirementsId": "string", "decisionRequirementsKey": "key",
         "tenantId": "string"},
     "FormResult": {"formKey": "key", "formId": "string", "version": "long",
-                   "schema": "object", "tenantId": "string"},
+                   "schema": "string", "tenantId": "string"},
     "CreateProcessInstanceResult": {
         "processDefinitionId": "string", "processDefinitionVersion": "int",
         "processDefinitionKey": "key", "processInstanceKey": "key", "tenantId": "string",

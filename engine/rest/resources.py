@@ -14,6 +14,7 @@ from engine.api import (
     Resource,
 )
 from engine.errors import NotFound
+from engine.rest.body import tenant_id
 from engine.rest.context import (
     Context,
     Endpoint,
@@ -104,8 +105,8 @@ def deployment_json(result: DeploymentResult) -> JsonDict:
     return {"deploymentKey": str(result.key), "tenantId": result.tenant_id, "deployments": items}
 
 
-def _evaluated(d: EvaluatedDecision) -> JsonDict:
-    return {
+def _evaluated(d: EvaluatedDecision, instance_key: str | None) -> JsonDict:
+    item: JsonDict = {
         "decisionDefinitionId": d.decision_id,
         "decisionDefinitionName": d.decision_name,
         "decisionDefinitionVersion": d.decision_version,
@@ -123,6 +124,9 @@ def _evaluated(d: EvaluatedDecision) -> JsonDict:
             for r in d.matched_rules
         ],
     }
+    if instance_key is not None:
+        item["decisionEvaluationInstanceKey"] = instance_key
+    return item
 
 
 def evaluation_json(r: DecisionEvaluationResult, evaluation_key: int | None) -> JsonDict:
@@ -142,7 +146,12 @@ def evaluation_json(r: DecisionEvaluationResult, evaluation_key: int | None) -> 
         "tenantId": r.tenant_id,
         "decisionEvaluationKey": key,
         "decisionInstanceKey": key,  # deprecated alias Camunda still returns
-        "evaluatedDecisions": [_evaluated(d) for d in r.evaluated_decisions],
+        # Zeebe names the n-th evaluated decision (from 1) "{decisionEvaluationKey}-{n}"
+        # (DecisionEvaluationInstanceKeyGenerator).
+        "evaluatedDecisions": [
+            _evaluated(d, None if key is None else f"{key}-{n}")
+            for n, d in enumerate(r.evaluated_decisions, start=1)
+        ],
     }
 
 
@@ -166,7 +175,7 @@ async def _resources(request: Request) -> tuple[list[Resource], str]:
             raise bad_request("tenantId: expected a text field")
     if not resources:
         raise bad_request("resources: at least one resource file is required")
-    return resources, tenant or "<default>"
+    return resources, tenant_id(tenant, "Deploy Resources")
 
 
 def endpoints(ctx: Context) -> list[Endpoint]:
@@ -189,7 +198,7 @@ def endpoints(ctx: Context) -> list[Endpoint]:
         ttl = body.get_int("timeToLive", default=0, minimum=0, maximum=2**62)
         message_id = body.get_str("messageId")
         variables = body.variables()
-        tenant = body.get_str("tenantId", default="<default>")
+        tenant = tenant_id(body.get_str("tenantId"), "Publish Message")
         key = await call(
             lambda: engine.publish_message(
                 name=name, correlation_key=correlation, time_to_live_ms=ttl,
@@ -207,7 +216,7 @@ def endpoints(ctx: Context) -> list[Endpoint]:
         if (by_id is None) == (by_key is None):
             raise bad_request("decisionDefinitionId or decisionDefinitionKey: give exactly one")
         variables = body.variables()
-        tenant = body.get_str("tenantId", default="<default>")
+        tenant = tenant_id(body.get_str("tenantId"), "Evaluate Decision")
 
         def run() -> tuple[DecisionEvaluationResult, int | None]:
             result = engine.evaluate_decision(

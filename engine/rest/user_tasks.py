@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,7 @@ from engine.rest.context import (
     parse_search,
     path_key,
     search_response,
+    truncate_values,
 )
 from engine.rest.problems import bad_request
 
@@ -79,12 +81,19 @@ def endpoints(ctx: Context) -> list[Endpoint]:
     async def form(request: Request) -> Response:
         key = path_key(request, _KEY)
         found = await call(lambda: query.get_user_task_form(key))
-        return no_content() if found is None else item_response(found)
+        if found is None:
+            return no_content()
+        # Camunda 8.8's FormResult.schema is "the form schema as a JSON document serialized as
+        # a string", which is what its gateway sends.
+        return item_response({**found, "schema": json.dumps(found["schema"], ensure_ascii=False)})
 
     async def variables(request: Request) -> Response:
         key = path_key(request, _KEY)
+        truncate = truncate_values(request)
         flt, sort, page = parse_search(await ctx.body(request))
-        result = await call(lambda: query.search_user_task_variables(key, flt, sort, page))
+        result = await call(
+            lambda: query.search_user_task_variables(key, flt, sort, page, truncate=truncate)
+        )
         return search_response(result)
 
     async def assign(request: Request) -> Response:

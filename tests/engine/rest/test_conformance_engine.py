@@ -73,3 +73,20 @@ async def test_each_decision_evaluation_has_its_own_key(client: httpx.AsyncClien
         assert None not in body.values()
         keys.append(body["decisionEvaluationKey"])
     assert all(k.isdigit() for k in keys) and keys[0] != keys[1]
+
+
+async def test_each_evaluated_decision_has_an_evaluation_instance_key(
+    client: httpx.AsyncClient,
+) -> None:
+    """EvaluatedDecisionResult.decisionEvaluationInstanceKey (docs.camunda.io 8.8, "Evaluate
+    decision" 200 schema); Zeebe's DecisionEvaluationInstanceKeyGenerator names the n-th evaluated
+    decision (from 1) ``{decisionEvaluationKey}-{n}``."""
+    assert (await deploy(client, _model("risk_level.dmn"))).status_code == 200
+    response = await client.post(
+        "/v2/decision-definitions/evaluation",
+        json={"decisionDefinitionId": "Decision_RiskLevel", "variables": {"score": 80}},
+    )
+    body = response.json()
+    keys = [d["decisionEvaluationInstanceKey"] for d in body["evaluatedDecisions"]]
+    evaluation = body["decisionEvaluationKey"]
+    assert keys == [f"{evaluation}-{n}" for n in range(1, len(keys) + 1)] and keys

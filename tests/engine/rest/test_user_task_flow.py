@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import httpx
@@ -44,7 +45,11 @@ async def test_task_found_by_candidate_group_claimed_and_completed(
     key = task["userTaskKey"]
 
     form = (await client.get(f"/v2/user-tasks/{key}/form")).json()
-    assert [c["key"] for c in form["schema"]["components"]] == ["approved", "opinion"]
+    # FormResult.schema is "the form schema as a JSON document serialized as a string"
+    # (docs.camunda.io 8.8, "Get user task form"), as Camunda's gateway sends it.
+    assert isinstance(form["schema"], str)
+    schema = json.loads(form["schema"])
+    assert [c["key"] for c in schema["components"]] == ["approved", "opinion"]
     seen = (await client.post(f"/v2/user-tasks/{key}/variables/search", json={})).json()
     assert {v["name"]: v["value"] for v in seen["items"]} == {"caseNo": '"WP-2026-001"'}
 

@@ -9,7 +9,7 @@ import pytest
 from engine.api import Page, Sort
 from engine.errors import InvalidArgument
 from engine.query import QueryService
-from engine.query.search import like_pattern
+from engine.query.like import glob_pattern, like_pattern
 
 
 @pytest.fixture
@@ -161,3 +161,10 @@ def test_like_pattern_escapes() -> None:
     assert like_pattern("a*b?c") == "a%b_c"
     assert like_pattern(r"100\*") == "100*"
     assert like_pattern("50%_x") == "50\\%\\_x"
+    assert like_pattern("a\\\\b") == "a\\\\b"  # an escaped backslash stays one literal backslash
+
+
+def test_glob_pattern_keeps_literals_literal() -> None:
+    assert glob_pattern("a*b?c") == "a*b?c"
+    assert glob_pattern(r"100\*") == "100[*]"
+    assert glob_pattern("x[1]%_") == "x[[]1]%_"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 from fake_engine import BPMN, deploy
 
@@ -61,7 +63,7 @@ async def test_unknown_and_malformed_keys(client: httpx.AsyncClient, task_key: s
     assert missing.json()["title"] == "NOT_FOUND"
     for method, path in [
         ("GET", "/v2/user-tasks/abc"),
-        ("POST", "/v2/user-tasks/-5/completion"),
+        ("POST", "/v2/user-tasks/5x/completion"),
         ("GET", "/v2/user-tasks/99999999999999999999999/form"),
     ]:
         bad = await client.request(method, path)
@@ -69,6 +71,9 @@ async def test_unknown_and_malformed_keys(client: httpx.AsyncClient, task_key: s
         assert bad.json()["detail"].startswith("userTaskKey:")
     complete_missing = await client.post("/v2/user-tasks/2251799813699999/completion")
     assert complete_missing.status_code == 404
+    # A Java long may be negative (Camunda's LongKey pattern ^-?[0-9]+$): no such task
+    negative = await client.post("/v2/user-tasks/-5/completion")
+    assert negative.status_code == 404
 
 
 async def test_invalid_bodies_name_the_field(client: httpx.AsyncClient, task_key: str) -> None:
@@ -139,7 +144,8 @@ async def test_linked_form(client: httpx.AsyncClient, task_key: str) -> None:
     form = await client.get(f"/v2/user-tasks/{task_key}/form")
     assert form.status_code == 200
     body = form.json()
-    assert (body["formId"], body["version"], body["schema"]["schemaVersion"]) == (
+    schema = json.loads(body["schema"])  # a JSON document serialized as a string (8.8)
+    assert (body["formId"], body["version"], schema["schemaVersion"]) == (
         "Form_Review",
         1,
         19,
