@@ -377,8 +377,10 @@ class Bpmn:
             self.b.vars.apply_output_mappings(
                 instance, element.outputs, inner=element.loop is not None
             )
+        satisfied = False
         if element.loop is not None and not is_body:
             self.b.multi.collect_output(instance, element)
+            satisfied = self.b.multi.completion_satisfied(instance, element)
         self.b.events.unsubscribe(instance)
         if terminate_scope:
             for sibling in self.children(instance.flow_scope_key):
@@ -406,7 +408,7 @@ class Bpmn:
             return
         if not flows:
             if self.b.multi.is_inner(instance):
-                self.ctx.enqueue(lambda: self.b.multi.child_completed(instance))
+                self.ctx.enqueue(lambda: self.b.multi.child_completed(instance, satisfied))
             else:
                 scope_key = instance.flow_scope_key
                 self.ctx.enqueue(lambda: self.b.flows.check_scope(scope_key))

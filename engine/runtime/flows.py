@@ -45,7 +45,10 @@ class Flows:
 
     def _arrive(self, scope_key: int, flow_id: str, target_id: str) -> None:
         scope = self.b.bpmn.get(scope_key)
-        if scope is None or scope.state != ElementState.ACTIVATED:
+        # A token still in flight when an interrupting event sub-process took over its scope is
+        # dropped: Zeebe's ProcessInstanceStateTransitionGuard rejects activating an element in
+        # an interrupted flow scope (only the interrupting element itself may start there).
+        if scope is None or scope.state != ElementState.ACTIVATED or scope.interrupted:
             return
         target = self.ctx.definition(scope.process_definition_key).element(target_id)
         joins = (ElementType.PARALLEL_GATEWAY, ElementType.INCLUSIVE_GATEWAY)

@@ -1,12 +1,14 @@
 """Multi-instance activities: a body (MULTI_INSTANCE_BODY) holding one inner instance per item.
 
-As in Zeebe: the input collection is evaluated when the body activates (and again before each
-sequential iteration); each inner instance gets the local variables ``inputElement`` and
-``loopCounter`` (1-based), and a local null for an ``outputElement`` that is a plain variable
-path; ``outputElement`` of each inner instance lands at its index in the
-``outputCollection`` variable of the body, which is propagated when the body completes; the
-completion condition may end the body early (numberOfInstances, numberOfCompletedInstances,
-numberOfActiveInstances, numberOfTerminatedInstances are in its context).
+As in Zeebe: the input collection is evaluated when the body activates and again before each
+sequential iteration (an item added meanwhile gets its own iteration); each inner instance gets
+the local variables ``inputElement`` and ``loopCounter`` (1-based), and a local null for an
+``outputElement`` that is a plain variable path; ``outputElement`` of each inner instance lands at
+its index in the ``outputCollection`` variable of the body, which is propagated when the body
+completes; the completion condition, evaluated in the completing inner instance's scope, may end
+the body early (numberOfInstances, numberOfCompletedInstances, numberOfActiveInstances,
+numberOfTerminatedInstances are in its context, counted as Zeebe's MultiInstanceBodyProcessor
+does: the completing instance is already completed and no longer active).
 """
 
 from __future__ import annotations
@@ -116,18 +118,44 @@ class MultiInstance:
         values[inner.loop_counter - 1] = value
         self.b.vars.set_local(inner.flow_scope_key, loop.output_collection, values)
 
-    def child_completed(self, inner: ElementInstance) -> None:
+    def completion_satisfied(self, inner: ElementInstance, element: Element) -> bool:
+        """Evaluate the completion condition while ``inner`` completes, in its scope (Zeebe's
+        beforeExecutionPathCompleted; a failure is an incident on the inner instance)."""
+        loop = element.loop
+        body = self.b.bpmn.get(inner.flow_scope_key)
+        if loop is None or loop.completion_condition is None or body is None:
+            return False
+        children = len(self.b.bpmn.children(body.key))  # the completing instance included
+        extra = {
+            # children activated so far (for a sequential body: up to this iteration)
+            "numberOfInstances": body.completed_children + children,
+            "numberOfCompletedInstances": body.completed_children + 1,
+            "numberOfActiveInstances": children - 1,
+            "numberOfTerminatedInstances": 0,
+        }
+        view = self.b.vars.view(inner.key, {k: expressions.to_feel(v) for k, v in extra.items()})
+        try:
+            return expressions.evaluate_bool(loop.completion_condition, view)
+        except expressions.ExpressionError as exc:
+            raise IncidentRaised("EXTRACT_VALUE_ERROR", exc.message) from exc
+
+    def child_completed(self, inner: ElementInstance, satisfied: bool = False) -> None:
         body = self.b.bpmn.get(inner.flow_scope_key)
         if body is None or body.state != ElementState.ACTIVATED:
             return
         body = evolve(body, completed_children=body.completed_children + 1)
         self.ctx.state.put(body)
+        if satisfied:
+            for child in self.b.bpmn.children(body.key):
+                self.b.bpmn.terminate(child)
+            self.b.bpmn.complete(body)
+            return
         key = body.key
         self.b.bpmn.guard(body, "loop", lambda: self.continue_loop(key))
 
     def continue_loop(self, body_key: int) -> None:
-        """After an inner instance completed: check the completion condition, start the next
-        sequential iteration or complete the body (retried when an incident is resolved)."""
+        """After an inner instance completed: start the next sequential iteration or complete
+        the body (retried when an incident is resolved)."""
         body = self.b.bpmn.get(body_key)
         if body is None or body.state != ElementState.ACTIVATED:
             return
@@ -135,31 +163,15 @@ class MultiInstance:
         loop = element.loop
         assert loop is not None
         active = self.b.bpmn.children(body.key)
-        if loop.completion_condition is not None:
-            extra = {
-                "numberOfInstances": body.loop_counter,
-                "numberOfCompletedInstances": body.completed_children,
-                "numberOfActiveInstances": len(active),
-                "numberOfTerminatedInstances": 0,
-            }
-            view = self.b.vars.view(body.key, {k: expressions.to_feel(v) for k, v in extra.items()})
-            try:
-                done = expressions.evaluate_bool(loop.completion_condition, view)
-            except expressions.ExpressionError as exc:
-                raise IncidentRaised("EXTRACT_VALUE_ERROR", exc.message) from exc
-            if done:
-                for child in active:
-                    self.b.bpmn.terminate(child)
-                self.b.bpmn.complete(body)
-                return
-        if loop.sequential and body.completed_children < body.loop_counter:
+        if loop.sequential:
             if active:
                 return  # the next iteration already runs (a retried step)
+            # As Zeebe, read the collection again: its current size decides whether to go on.
             items = self._collection(body, element)
             index = body.completed_children
-            item = items[index] if index < len(items) else None
-            self._activate_inner(body, element, index + 1, item)
-            return
+            if index < len(items):
+                self._activate_inner(body, element, index + 1, items[index])
+                return
         if not active:
             self.b.bpmn.complete(body)
 
