@@ -20,6 +20,9 @@ from typing import Any, Protocol
 
 JsonDict = dict[str, Any]
 
+DEFAULT_TENANT = "<default>"
+"""The one tenant of an engine without multi-tenancy (Zeebe's default tenant id)."""
+
 
 # --- deployment --------------------------------------------------------------------------------
 

@@ -14,10 +14,9 @@ from typing import Any
 from pyzeebe.proto import gateway_pb2 as pb
 
 from engine import api
+from engine.api import DEFAULT_TENANT
 from engine.errors import InvalidArgument
 from engine.store import jsontext
-
-DEFAULT_TENANT = "<default>"
 
 
 def parse_variables(text: str, field: str) -> api.JsonDict:

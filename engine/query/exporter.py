@@ -13,12 +13,11 @@ from typing import Any
 
 from sqlalchemy import Connection, event, select
 
-from engine.api import Record
+from engine.api import DEFAULT_TENANT, Record
 from engine.query import tables as t
 from engine.query.buffer import WriteBuffer
 from engine.query.incidents import project_decision_evaluation, project_incident
 from engine.query.projection import (
-    DEFAULT_TENANT,
     VARIABLE_TRUNCATION_THRESHOLD,
     bpmn_names,
     int_or,

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, bindparam, exists, or_, select, true
 
-from engine.api import Record
+from engine.api import DEFAULT_TENANT, Record
 from engine.query import tables as t
-from engine.query.projection import DEFAULT_TENANT, int_or, opt_key
+from engine.query.projection import int_or, opt_key
 from engine.query.writes import update, upsert
 
 _MAX_CALL_DEPTH = 256  # guards the walk up against a corrupt (cyclic) parent chain

@@ -20,8 +20,6 @@ from lxml import etree
 # results and flags longer ones as truncated (Operate's default ``variableSizeThreshold``).
 VARIABLE_TRUNCATION_THRESHOLD = 8191
 
-DEFAULT_TENANT = "<default>"
-
 _BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
 

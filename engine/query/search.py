@@ -119,7 +119,10 @@ def parse_value(kind: Kind, value: Any, path: str, enum: tuple[str, ...] = ()) -
 
 
 def parse_key(value: Any, path: str) -> int:
-    """A Zeebe key given as a string of digits (Camunda 8.8) or as a number (earlier clients)."""
+    """A Zeebe key given as a string of digits (Camunda 8.8) or as a number (earlier clients),
+    in a search or a REST path or body. Keys are Java longs (8.8's ``LongKey``: ``^-?[0-9]+$``):
+    ``0`` or ``-1`` are well-formed keys that merely match nothing (404), while text or a number
+    beyond 64 bits is malformed (InvalidArgument, 400)."""
     number: int | None = None
     if isinstance(value, str) and value.isascii() and 0 < len(value) <= 20:
         digits = value.removeprefix("-")

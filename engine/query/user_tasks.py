@@ -7,11 +7,10 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from engine.api import Record
+from engine.api import DEFAULT_TENANT, Record
 from engine.query import tables as t
 from engine.query.buffer import WriteBuffer
 from engine.query.projection import (
-    DEFAULT_TENANT,
     int_or,
     iso_to_ms,
     json_list,

@@ -14,10 +14,11 @@ from typing import Any, NoReturn
 
 from starlette.requests import Request
 
+from engine.api import DEFAULT_TENANT
+from engine.query.search import parse_key
 from engine.rest.problems import ApiProblem, bad_request
 
 MAX_DEPTH = 64
-DEFAULT_TENANT = "<default>"
 # Zeebe's default maximum message size is 4 MB, so no longer value could reach Camunda either.
 MAX_STRING_CHARS = 4 * 1024 * 1024
 
@@ -205,23 +206,3 @@ def tenant_id(value: str | None, command: str) -> str:
         f"Expected to handle request {command} with tenant identifier '{value}', "
         "but multi-tenancy is disabled"
     )
-
-
-def parse_key(value: Any, name: str) -> int:
-    """A key from a path or body; 400 naming ``name`` unless it is a (string of) digits.
-
-    Camunda 8.8's keys are Java longs (``LongKey``: ``^-?[0-9]+$``), so ``0`` or ``-1`` are
-    well-formed keys that merely match nothing (404), while text or a number beyond 64 bits
-    is malformed (400).
-    """
-    if isinstance(value, bool):
-        raise bad_request(f"{name}: expected a key (a string of digits)")
-    number: int | None = None
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and value.isascii() and 0 < len(value) <= 20:
-        digits = value.removeprefix("-")
-        number = int(value) if digits.isdigit() else None
-    if number is None or not -(2**63) <= number < 2**63:
-        raise bad_request(f"{name}: expected a key (a string of digits)")
-    return number

@@ -14,7 +14,8 @@ from starlette.responses import JSONResponse, Response
 
 from engine.api import EngineApi, JsonDict, Page, SearchResult, Sort
 from engine.query import QueryService
-from engine.rest.body import Fields, parse_key, read_json
+from engine.query.search import parse_key
+from engine.rest.body import Fields, read_json
 from engine.rest.problems import bad_request
 from wenping.settings import EngineSettings
 
