@@ -45,7 +45,7 @@ def _handler(definition: str, *, interrupting: bool = True) -> str:
     )
 
 
-def _task_with_handler(process_id: str, definition: str, defs: list[str]) -> str:
+def _task_with_handler(process_id: str, definition: str, defs: list[str], *extra: str) -> str:
     return model(
         process_id,
         start(),
@@ -53,7 +53,21 @@ def _task_with_handler(process_id: str, definition: str, defs: list[str]) -> str
         end(),
         chain("Start", "Task", "End"),
         _handler(definition),
+        *extra,
         defs=defs,
+    )
+
+
+def _second_handler(name: str) -> str:
+    """A non-interrupting event sub-process ``name`` started by message ``<name>Msg`` (whose
+    name is ``name`` in lower case), with a job of that type."""
+    return sub(
+        name,
+        event_start(f"{name}Start", message_ref(f"{name}Msg"), interrupting=False),
+        service(f"{name}Task", name.lower()),
+        end(f"{name}End"),
+        chain(f"{name}Start", f"{name}Task", f"{name}End"),
+        event=True,
     )
 
 
@@ -170,22 +184,11 @@ async def test_an_interrupting_event_sub_process_closes_the_other_subscriptions(
     """InterruptingEventSubprocessTest.shouldCloseEventSubscriptions: once an interrupting event
     sub-process is triggered, the scope's other event sub-processes can no longer start."""
     await conf.deploy(
-        model(
+        _task_with_handler(
             "P_EsClose",
-            start(),
-            service("Task", "task"),
-            end(),
-            chain("Start", "Task", "End"),
-            _handler(message_ref("Msg")),
-            sub(
-                "Other",
-                event_start("OtherStart", message_ref("OtherMsg"), interrupting=False),
-                service("OtherTask", "other"),
-                end("OtherEnd"),
-                chain("OtherStart", "OtherTask", "OtherEnd"),
-                event=True,
-            ),
-            defs=[message("Msg", "stop", "=key"), message("OtherMsg", "other", "=key")],
+            message_ref("Msg"),
+            [message("Msg", "stop", "=key"), message("OtherMsg", "other", "=key")],
+            _second_handler("Other"),
         )
     )
     key = await conf.start("P_EsClose", key="k")
@@ -322,22 +325,11 @@ async def test_an_interrupting_event_sub_process_terminates_a_running_non_interr
     """InterruptingEventSubprocessTest / event-subprocesses: an interrupting event sub-process
     terminates every other active element of its scope, running event sub-processes included."""
     await conf.deploy(
-        model(
+        _task_with_handler(
             "P_EsBoth",
-            start(),
-            service("Task", "task"),
-            end(),
-            chain("Start", "Task", "End"),
-            _handler(message_ref("Msg")),
-            sub(
-                "Note",
-                event_start("NoteStart", message_ref("NoteMsg"), interrupting=False),
-                service("NoteTask", "note"),
-                end("NoteEnd"),
-                chain("NoteStart", "NoteTask", "NoteEnd"),
-                event=True,
-            ),
-            defs=[message("Msg", "stop", "=key"), message("NoteMsg", "note", "=key")],
+            message_ref("Msg"),
+            [message("Msg", "stop", "=key"), message("NoteMsg", "note", "=key")],
+            _second_handler("Note"),
         )
     )
     key = await conf.start("P_EsBoth", key="k")

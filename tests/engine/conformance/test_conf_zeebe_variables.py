@@ -42,39 +42,6 @@ async def test_none_end_event_output_mappings_write_the_process_scope(conf: Conf
     assert found["z"] == {"x": 1, "y": 2}
 
 
-async def test_completing_a_job_with_an_existing_local_value_creates_no_global(
-    conf: Conf,
-) -> None:
-    """JobCompletionVariableScopeTest.shouldNotCreateGlobalVariableWhenCompletingJobWith
-    LocalScopedVariable: ``x`` exists once, CREATED in the sub-process scope; no root ``x``."""
-    await conf.deploy(
-        model(
-            "P_JobScope",
-            start(),
-            sub(
-                "Sub",
-                start("SubStart"),
-                service("Task", "task"),
-                end("SubEnd"),
-                chain("SubStart", "Task", "SubEnd"),
-                ext=io(inp("=1", "x")),
-            ),
-            end(),
-            chain("Start", "Sub", "End"),
-        )
-    )
-    key = await conf.start("P_JobScope")
-    sub_key = (await conf.active(key, "Sub")).key
-    await conf.work("task", x=1)
-    await conf.completed(key)
-    xs = [
-        (r.intent, r.value["scopeKey"])
-        for r in conf.records(key, "VARIABLE")
-        if r.value["name"] == "x"
-    ]
-    assert xs == [("CREATED", sub_key)]
-
-
 def _mapped_sub(process_id: str, *mappings: str) -> str:
     return model(
         process_id,
@@ -90,6 +57,24 @@ def _mapped_sub(process_id: str, *mappings: str) -> str:
         end(),
         chain("Start", "Sub", "End"),
     )
+
+
+async def test_completing_a_job_with_an_existing_local_value_creates_no_global(
+    conf: Conf,
+) -> None:
+    """JobCompletionVariableScopeTest.shouldNotCreateGlobalVariableWhenCompletingJobWith
+    LocalScopedVariable: ``x`` exists once, CREATED in the sub-process scope; no root ``x``."""
+    await conf.deploy(_mapped_sub("P_JobScope", inp("=1", "x")))
+    key = await conf.start("P_JobScope")
+    sub_key = (await conf.active(key, "Sub")).key
+    await conf.work("task", x=1)
+    await conf.completed(key)
+    xs = [
+        (r.intent, r.value["scopeKey"])
+        for r in conf.records(key, "VARIABLE")
+        if r.value["name"] == "x"
+    ]
+    assert xs == [("CREATED", sub_key)]
 
 
 async def test_input_mappings_see_earlier_targets_but_not_later_ones(conf: Conf) -> None:

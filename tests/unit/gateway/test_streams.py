@@ -50,6 +50,16 @@ async def test_closed_stream_is_forgotten_and_jobs_go_to_polling(
     assert [json.loads(j.variables) for j in jobs] == [{"k": 1}]
 
 
+async def _busy_stream(gateway: Gateway, tmp_path: Path, *, instances: int) -> object:
+    """A stream of worker "busy" open on ``Process_Push``, then ``instances`` instances (k=0…)."""
+    await gateway.deploy("Push", "push", tmp_path)
+    stream = _stream(gateway, "busy")
+    await gateway.until(lambda: gateway.host.dispatcher.open_streams("push") == 1)
+    for k in range(instances):
+        await gateway.client.run_process("Process_Push", {"k": k})
+    return stream
+
+
 async def test_a_stream_at_capacity_leaves_new_jobs_to_polling_until_one_ends(
     gateway: Gateway, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -57,11 +67,7 @@ async def test_a_stream_at_capacity_leaves_new_jobs_to_polling_until_one_ends(
     # has STREAM_CAPACITY jobs in flight, so it cannot hoard jobs it would let time out.
     monkeypatch.setattr(dispatch, "STREAM_CAPACITY", 2)
     monkeypatch.setattr(dispatch, "RECHECK_S", 0)
-    await gateway.deploy("Push", "push", tmp_path)
-    stream = _stream(gateway, "busy")
-    await gateway.until(lambda: gateway.host.dispatcher.open_streams("push") == 1)
-    for k in range(3):
-        await gateway.client.run_process("Process_Push", {"k": k})
+    stream = await _busy_stream(gateway, tmp_path, instances=3)
     pushed = [await stream.read() for _ in range(2)]  # type: ignore[attr-defined]
     assert [json.loads(j.variables)["k"] for j in pushed] == [0, 1]
     request = pb.ActivateJobsRequest(
@@ -91,11 +97,7 @@ async def test_a_full_stream_is_looked_up_again_only_after_a_while(
         return real(job_key, worker, deadline)
 
     monkeypatch.setattr(gateway.fake, "job_activated", counted)
-    await gateway.deploy("Push", "push", tmp_path)
-    stream = _stream(gateway, "busy")
-    await gateway.until(lambda: gateway.host.dispatcher.open_streams("push") == 1)
-    for k in range(12):
-        await gateway.client.run_process("Process_Push", {"k": k})
+    stream = await _busy_stream(gateway, tmp_path, instances=12)
     pushed = [await stream.read() for _ in range(2)]  # type: ignore[attr-defined]
     assert len(pushed) == 2
     # one pruning pass over the two jobs in flight, plus one check per job actually sent
